@@ -1,0 +1,25 @@
+// Bundles each executable into one CommonJS file: an agent action is a fresh
+// process, so it must not pay for resolving hundreds of modules at start-up.
+import { build } from 'esbuild';
+import { mkdir } from 'node:fs/promises';
+
+const entries = {
+  agent: 'src/agent/main.ts',
+  pgha: 'src/cli/main.ts',
+  fence_pgha_lab: 'src/fence/agents/fence-pgha-lab.ts',
+};
+
+await mkdir('dist', { recursive: true });
+await build({
+  entryPoints: entries,
+  outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minifySyntax: true,
+  legalComments: 'none',
+  external: ['pg-native'],
+  logLevel: 'warning',
+});
