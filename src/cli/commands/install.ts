@@ -1,0 +1,63 @@
+import { Command } from 'commander';
+import { chmod, cp, mkdir, rm, symlink, writeFile, access } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { CliError, EXIT } from '../errors.js';
+
+/** Where `pgha install` puts things; the Debian package uses the same paths. */
+export const INSTALL_PATHS = {
+  libDir: '/usr/lib/pgha',
+  ocfAgent: '/usr/lib/ocf/resource.d/pgha/postgresql',
+  cli: '/usr/sbin/pgha',
+  fenceAgentsDir: '/usr/sbin',
+} as const;
+
+export const FENCE_AGENTS = ['fence_pgha_lab'] as const;
+
+/** The tree `pgha install` copies from: the directory holding dist/, bin/ and ocf/. */
+export function packageRoot(): string {
+  return resolve(__dirname, '..');
+}
+
+export async function installPgha(root: string, paths = INSTALL_PATHS): Promise<string[]> {
+  for (const needed of ['dist/agent.cjs', 'dist/pgha.cjs', 'ocf/postgresql.cjs', 'bin/pgha.cjs']) {
+    try {
+      await access(join(root, needed));
+    } catch {
+      throw new CliError(`${join(root, needed)} is missing: run "npm run build" first`, EXIT.FAILED);
+    }
+  }
+  const done: string[] = [];
+  await rm(paths.libDir, { recursive: true, force: true });
+  for (const dir of ['dist', 'ocf', 'bin']) {
+    await cp(join(root, dir), join(paths.libDir, dir), { recursive: true, filter: (src) => !src.endsWith('.map') });
+  }
+  done.push(paths.libDir);
+  await replaceWithSymlink(join(paths.libDir, 'ocf', 'postgresql.cjs'), paths.ocfAgent);
+  done.push(paths.ocfAgent);
+  await replaceWithSymlink(join(paths.libDir, 'bin', 'pgha.cjs'), paths.cli);
+  done.push(paths.cli);
+  for (const agent of FENCE_AGENTS) {
+    // pacemaker-fenced only lists regular files named fence_* in /usr/sbin, not symlinks.
+    const target = join(paths.fenceAgentsDir, agent);
+    await rm(target, { force: true });
+    await writeFile(target, `#!/usr/bin/env node\n'use strict';\nrequire(${JSON.stringify(join(paths.libDir, 'dist', `${agent}.cjs`))});\n`);
+    await chmod(target, 0o755);
+    done.push(target);
+  }
+  return done;
+}
+
+async function replaceWithSymlink(target: string, path: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await rm(path, { force: true });
+  await symlink(target, path);
+}
+
+export function makeInstallCommand(): Command {
+  return new Command('install')
+    .description(`install the OCF agent (ocf:pgha:postgresql), the pgha CLI and the fence agents under ${INSTALL_PATHS.libDir}`)
+    .action(async () => {
+      if (process.getuid?.() !== 0) throw new CliError('install must run as root', EXIT.PERMISSION);
+      for (const path of await installPgha(packageRoot())) process.stdout.write(`installed ${path}\n`);
+    });
+}

@@ -1,0 +1,23 @@
+/** An expected failure of a CLI command: printed as one line, no stack trace. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+/** Exit codes shared by every pgha command. */
+export const EXIT = {
+  OK: 0,
+  FAILED: 1,
+  USAGE: 2,
+  /** A check (fence verify, switchover pre-checks) found a problem. */
+  CHECK_FAILED: 3,
+  /** The cluster or a node could not be reached. */
+  UNREACHABLE: 4,
+  /** Needs root. */
+  PERMISSION: 5,
+} as const;

@@ -1,0 +1,16 @@
+import { Command } from 'commander';
+import { makeInstallCommand } from './commands/install.js';
+
+/** The pgha command tree: one factory per command group, each in its own module. */
+export function makeProgram(): Command {
+  const program = new Command('pgha')
+    .description('PostgreSQL high availability on Pacemaker/Corosync: status, switchover, rejoin, fencing, lab')
+    .version(PGHA_VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ showGlobalOptions: true });
+  program.addCommand(makeInstallCommand());
+  return program;
+}
+
+declare const __PGHA_VERSION__: string | undefined;
+export const PGHA_VERSION = typeof __PGHA_VERSION__ === 'string' ? __PGHA_VERSION__ : '0.1.0';
