@@ -1,0 +1,32 @@
+import { execa, type ResultPromise } from 'execa';
+
+/**
+ * The only module that starts processes which outlive a run() call, and so the
+ * only one using execa directly instead of src/exec/run.ts:
+ * - node daemons (corosync, pacemakerd) and the namespace holders must keep
+ *   running after `pgha lab up` or a fence agent's power-on exits, in their
+ *   own session (detached), so Pacemaker killing a fence agent's process group
+ *   on timeout, or the CLI exiting, does not take them down;
+ * - the test writer streams events on stdout for as long as a test runs.
+ * Neither has a natural timeout, which is why run() (always bounded) does not fit.
+ */
+export function launchDetached(file: string, args: readonly string[], env: Record<string, string> = {}): number {
+  const child = execa(file, [...args], {
+    detached: true,
+    cleanup: false,
+    stdio: 'ignore',
+    reject: false,
+    cwd: '/',
+    env: { LC_ALL: 'C', ...env },
+    extendEnv: true,
+  });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`could not start ${file}`);
+  child.unref();
+  return pid;
+}
+
+/** A long-running child tied to this process, with stdout piped back line by line. */
+export function launchStreaming(file: string, args: readonly string[], cwd: string): ResultPromise<{ reject: false; buffer: false; stdout: 'pipe'; stderr: 'inherit'; stdin: 'ignore'; cwd: string }> {
+  return execa(file, [...args], { reject: false, buffer: false, stdout: 'pipe', stderr: 'inherit', stdin: 'ignore', cwd });
+}

@@ -1,0 +1,62 @@
+import { pollUntil, Deadline, sleep } from '../exec/deadline.js';
+import { launchDetached } from './launcher.js';
+import { anchorPid, enterArgs, runInNode, runInNodeChecked } from './node-exec.js';
+import { readFile } from 'node:fs/promises';
+import { nsInode, procStat, refOf } from './proc.js';
+import { RUN_DIRS, privateMounts } from './node-fs.js';
+import { writeHolderRef, type LabNodeState } from './state.js';
+
+/**
+ * Booting one node: a holder process (sleep) pins the node's own mount and UTS
+ * namespaces inside its network namespace; its private directories and a
+ * fresh tmpfs /run are mounted there; then corosync and pacemakerd start in it.
+ * Works from the host or from inside another node (through the anchor).
+ */
+const DAEMON_ENV = {
+  PCMK_logfile: '/var/log/pacemaker/pacemaker.log',
+  PCMK_logfacility: 'none',
+  PCMK_debug: 'no',
+};
+
+export async function bootNode(node: LabNodeState, deadline = Deadline.after(30_000)): Promise<void> {
+  const anchor = await anchorPid();
+  const pid = launchDetached('nsenter', [
+    '-t', String(anchor), '-m', '-n', '--',
+    'ip', 'netns', 'exec', node.netns,
+    'unshare', '--mount', '--uts', '--propagation', 'private', '--',
+    'sleep', 'infinity',
+  ]);
+  // nsenter execs ip, which execs unshare, which execs sleep: wait for the last exec.
+  const ready = await pollUntil(deadline.within(5_000), 20, async () => {
+    const stat = await procStat(pid);
+    if (!stat) throw new Error(`${node.name}: the namespace holder exited at start`);
+    const comm = await readComm(pid);
+    return comm === 'sleep' && (await nsInode(pid, 'net')) === node.netnsInode ? true : undefined;
+  });
+  if (!ready) throw new Error(`${node.name}: the namespace holder did not enter its namespaces`);
+  await writeHolderRef(node.name, await refOf(pid));
+
+  for (const m of privateMounts(node.name)) await runInNodeChecked(node.name, ['mount', '--bind', m.source, m.target]);
+  await runInNodeChecked(node.name, ['mount', '-t', 'tmpfs', '-o', 'mode=0755', 'pgha-lab-run', '/run']);
+  for (const d of RUN_DIRS) {
+    await runInNodeChecked(node.name, ['install', '-d', '-o', d.owner, '-g', d.group, '-m', d.mode, d.path]);
+  }
+  await runInNodeChecked(node.name, ['hostname', node.name]);
+
+  launchDetached('nsenter', [...enterArgs(pid), 'corosync', '-f'], DAEMON_ENV);
+  const quorate = await pollUntil(deadline.within(15_000), 100, async () => {
+    const r = await runInNode(node.name, ['corosync-cfgtool', '-s'], { timeoutMs: 2_000 });
+    return r.exitCode === 0 ? true : undefined;
+  });
+  if (!quorate) throw new Error(`${node.name}: corosync did not start (see ${node.name}:/var/log/corosync/corosync.log)`);
+  launchDetached('nsenter', [...enterArgs(pid), 'pacemakerd', '-f'], DAEMON_ENV);
+  await sleep(50);
+}
+
+async function readComm(pid: number): Promise<string | undefined> {
+  try {
+    return (await readFile(`/proc/${pid}/comm`, 'utf8')).trim();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,53 @@
+import { sleep } from '../exec/deadline.js';
+import { bootNode } from './node-boot.js';
+import { liveProcessesInNetns } from './proc.js';
+import { clearHolderRef, findLabNode, requireLabState } from './state.js';
+
+/**
+ * Power control of lab nodes, the "hardware" behind fence_pgha_lab. Usable
+ * from the host and from inside any lab node's namespaces (a fence agent runs
+ * in some node's pacemaker-fenced): it only reads the shared lab dir and
+ * /proc, and reaches host namespaces through the lab's anchor process.
+ *
+ * A node is "on" while any live process runs in its network namespace.
+ */
+export type PowerState = 'on' | 'off';
+
+/** How long a power-off may take to see every process of the node gone. */
+const POWER_OFF_LIMIT_MS = 5_000;
+
+export async function labNodes(): Promise<string[]> {
+  return (await requireLabState()).nodes.map((n) => n.name);
+}
+
+export async function labPowerStatus(node: string): Promise<PowerState> {
+  const n = await findLabNode(node);
+  return (await liveProcessesInNetns(n.netnsInode)).length > 0 ? 'on' : 'off';
+}
+
+/** Pulls the plug: SIGKILL to every process of the node at once (daemons, postgres, agents), verified in /proc. */
+export async function labPowerOff(node: string): Promise<void> {
+  const n = await findLabNode(node);
+  const end = Date.now() + POWER_OFF_LIMIT_MS;
+  for (;;) {
+    const pids = await liveProcessesInNetns(n.netnsInode);
+    if (pids.length === 0) break;
+    if (Date.now() > end) throw new Error(`${node}: processes still alive after power off: ${pids.join(' ')}`);
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+      }
+    }
+    await sleep(50);
+  }
+  await clearHolderRef(node);
+}
+
+/** Boots the node: fresh mount/UTS namespaces and tmpfs /run, then corosync and pacemakerd. No-op if already on. */
+export async function labPowerOn(node: string): Promise<void> {
+  const n = await findLabNode(node);
+  if ((await liveProcessesInNetns(n.netnsInode)).length > 0) return;
+  await bootNode(n);
+}
