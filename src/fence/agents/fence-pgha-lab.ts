@@ -1,0 +1,6 @@
+// Entry point of /usr/sbin/fence_pgha_lab (bundled to dist/fence_pgha_lab.cjs).
+import { labNodes, labPowerOff, labPowerOn, labPowerStatus } from '../../lab/power.js';
+import { fenceAgentMain } from '../fence-main.js';
+import { makeLabAgent } from './lab-agent.js';
+
+fenceAgentMain(makeLabAgent({ labNodes, labPowerStatus, labPowerOff, labPowerOn }));
