@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { makeInstallCommand } from './commands/install.js';
+import { makeConfigureCommand } from './commands/configure.js';
 
 /** The pgha command tree: one factory per command group, each in its own module. */
 export function makeProgram(): Command {
@@ -9,6 +10,7 @@ export function makeProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ showGlobalOptions: true });
   program.addCommand(makeInstallCommand());
+  program.addCommand(makeConfigureCommand());
   return program;
 }
 
