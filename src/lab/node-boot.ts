@@ -1,6 +1,6 @@
 import { pollUntil, Deadline, sleep } from '../exec/deadline.js';
 import { launchDetached } from './launcher.js';
-import { anchorPid, enterArgs, runInNode, runInNodeChecked } from './node-exec.js';
+import { anchorPid, enterArgs, holderPid, runInNode, runInNodeChecked } from './node-exec.js';
 import { readFile } from 'node:fs/promises';
 import { nsInode, procStat, refOf } from './proc.js';
 import { RUN_DIRS, privateMounts } from './node-fs.js';
@@ -19,6 +19,12 @@ const DAEMON_ENV = {
 };
 
 export async function bootNode(node: LabNodeState, deadline = Deadline.after(30_000)): Promise<void> {
+  await startHolder(node, deadline);
+  await startStack(node, deadline);
+}
+
+/** The node's namespaces with its private mounts, hostname and fresh /run; no daemons yet. */
+export async function startHolder(node: LabNodeState, deadline = Deadline.after(15_000)): Promise<number> {
   const anchor = await anchorPid();
   const pid = launchDetached('nsenter', [
     '-t', String(anchor), '-m', '-n', '--',
@@ -42,7 +48,12 @@ export async function bootNode(node: LabNodeState, deadline = Deadline.after(30_
     await runInNodeChecked(node.name, ['install', '-d', '-o', d.owner, '-g', d.group, '-m', d.mode, d.path]);
   }
   await runInNodeChecked(node.name, ['hostname', node.name]);
+  return pid;
+}
 
+/** corosync, then (once its IPC answers) pacemakerd, in the node's namespaces. */
+export async function startStack(node: LabNodeState, deadline = Deadline.after(20_000)): Promise<void> {
+  const pid = await holderPid(node.name);
   launchDetached('nsenter', [...enterArgs(pid), 'corosync', '-f'], DAEMON_ENV);
   const quorate = await pollUntil(deadline.within(15_000), 100, async () => {
     const r = await runInNode(node.name, ['corosync-cfgtool', '-s'], { timeoutMs: 2_000 });

@@ -1,4 +1,4 @@
-import { sleep } from '../exec/deadline.js';
+import { killNetnsProcesses } from './kill.js';
 import { bootNode } from './node-boot.js';
 import { liveProcessesInNetns } from './proc.js';
 import { clearHolderRef, findLabNode, requireLabState } from './state.js';
@@ -9,12 +9,9 @@ import { clearHolderRef, findLabNode, requireLabState } from './state.js';
  * in some node's pacemaker-fenced): it only reads the shared lab dir and
  * /proc, and reaches host namespaces through the lab's anchor process.
  *
- * A node is "on" while any live process runs in its network namespace.
+ * A node is "on" while any live (non-zombie) process runs in its network namespace.
  */
 export type PowerState = 'on' | 'off';
-
-/** How long a power-off may take to see every process of the node gone. */
-const POWER_OFF_LIMIT_MS = 5_000;
 
 export async function labNodes(): Promise<string[]> {
   return (await requireLabState()).nodes.map((n) => n.name);
@@ -28,20 +25,7 @@ export async function labPowerStatus(node: string): Promise<PowerState> {
 /** Pulls the plug: SIGKILL to every process of the node at once (daemons, postgres, agents), verified in /proc. */
 export async function labPowerOff(node: string): Promise<void> {
   const n = await findLabNode(node);
-  const end = Date.now() + POWER_OFF_LIMIT_MS;
-  for (;;) {
-    const pids = await liveProcessesInNetns(n.netnsInode);
-    if (pids.length === 0) break;
-    if (Date.now() > end) throw new Error(`${node}: processes still alive after power off: ${pids.join(' ')}`);
-    for (const pid of pids) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
-      }
-    }
-    await sleep(50);
-  }
+  await killNetnsProcesses(n.netnsInode, node);
   await clearHolderRef(node);
 }
 

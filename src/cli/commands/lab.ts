@@ -1,0 +1,93 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { CliError, EXIT } from '../errors.js';
+import { packageRoot } from './install.js';
+import { labUp } from '../../lab/lab-up.js';
+import { labDown } from '../../lab/lab-down.js';
+import { labStatusText } from '../../lab/lab-status.js';
+import { labPowerOff, labPowerOn } from '../../lab/power.js';
+import { cutNodeNetwork, restoreNodeNetwork } from '../../lab/faults.js';
+import { runInNode } from '../../lab/node-exec.js';
+import { MAX_NODES, MIN_NODES } from '../../lab/layout.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** `pgha lab`: a Pacemaker + PostgreSQL cluster in network namespaces on this host, for tests and demos. */
+export function makeLabCommand(): Command {
+  const lab = new Command('lab').description('a local test cluster: one network namespace per node on this host');
+  const log = (line: string) => process.stderr.write(`lab: ${line}\n`);
+
+  lab
+    .command('up')
+    .description('build an N-node Pacemaker + PostgreSQL 15 cluster and print its status')
+    .addOption(new Option('--nodes <n>', `number of nodes (${MIN_NODES}-${MAX_NODES})`).default('3').argParser(parseNodes))
+    .addOption(new Option('--agent <agent>', 'PostgreSQL resource agent').choices(['pgha', 'paf']).default('paf'))
+    .option('--no-build', 'use the installed pgha instead of building and installing this source tree first')
+    .action(async (opts: { nodes: number | string; agent: 'pgha' | 'paf'; build: boolean }) => {
+      requireRoot();
+      const root = packageRoot();
+      const buildRoot = opts.build && existsSync(join(root, 'scripts', 'build.mjs')) ? root : undefined;
+      const text = await labUp({ nodes: Number(opts.nodes), agent: opts.agent, buildRoot, log }).catch(fail);
+      process.stdout.write(`${text}\n`);
+    });
+
+  lab
+    .command('down')
+    .description('stop everything the lab started and remove its namespaces and state')
+    .action(async () => {
+      requireRoot();
+      await labDown(log).catch(fail);
+    });
+
+  lab
+    .command('status')
+    .description('power state of each node and the cluster status')
+    .action(async () => {
+      process.stdout.write(`${await labStatusText().catch(fail)}\n`);
+    });
+
+  lab
+    .command('exec')
+    .description('run a command inside a node (its network, mount and UTS namespaces)')
+    .argument('<node>')
+    .argument('<command...>')
+    .action(async (node: string, argv: string[]) => {
+      requireRoot();
+      const result = await runInNode(node, argv, { timeoutMs: 600_000 }).catch(fail);
+      if (result.stdout) process.stdout.write(`${result.stdout}\n`);
+      if (result.stderr) process.stderr.write(`${result.stderr}\n`);
+      process.exitCode = result.exitCode;
+    });
+
+  for (const [name, description, action] of [
+    ['power-off', 'pull the plug of a node: kill all of its processes at once', labPowerOff],
+    ['power-on', 'boot a node: start its corosync and pacemaker', labPowerOn],
+    ['net-cut', "unplug a node's network cable (its switch port goes down)", cutNodeNetwork],
+    ['net-restore', "plug a node's network cable back", restoreNodeNetwork],
+  ] as const) {
+    lab
+      .command(name)
+      .description(description)
+      .argument('<node>')
+      .action(async (node: string) => {
+        requireRoot();
+        await action(node).catch(fail);
+      });
+  }
+  return lab;
+}
+
+function parseNodes(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < MIN_NODES || n > MAX_NODES) {
+    throw new InvalidArgumentError(`expected an integer from ${MIN_NODES} to ${MAX_NODES}`);
+  }
+  return n;
+}
+
+function requireRoot(): void {
+  if (process.getuid?.() !== 0) throw new CliError('the lab needs root', EXIT.PERMISSION);
+}
+
+function fail(error: unknown): never {
+  throw new CliError(error instanceof Error ? error.message : String(error), EXIT.FAILED);
+}

@@ -1,0 +1,51 @@
+import { Deadline, pollUntil } from '../exec/deadline.js';
+import { CLONE, VIP_RESOURCE } from './cib-commands.js';
+import { parseCrmMonXml, type ClusterStatus } from './cluster-status.js';
+import { runInNode } from './node-exec.js';
+import { labPowerStatus } from './power.js';
+import { requireLabState } from './state.js';
+
+/** Asking a running lab node's pacemaker for the cluster status. */
+export async function clusterStatusFrom(node: string): Promise<ClusterStatus | undefined> {
+  const result = await runInNode(node, ['crm_mon', '-1', '--output-as=xml'], { timeoutMs: 10_000 });
+  if (result.exitCode !== 0 || !result.stdout.includes('<pacemaker-result')) return undefined;
+  return parseCrmMonXml(result.stdout, CLONE, VIP_RESOURCE);
+}
+
+/** The status as seen by the first powered-on node (or `from`) that answers; undefined if none does. */
+export async function clusterStatus(from?: string): Promise<ClusterStatus | undefined> {
+  const names = from ? [from] : (await requireLabState()).nodes.map((n) => n.name);
+  for (const name of names) {
+    if ((await labPowerStatus(name)) !== 'on') continue;
+    const status = await clusterStatusFrom(name).catch(() => undefined);
+    if (status) return status;
+  }
+  return undefined;
+}
+
+/** Polls the status until `accept` says yes; throws with the last status when `timeoutMs` passes. */
+export async function waitForCluster(
+  what: string,
+  timeoutMs: number,
+  accept: (status: ClusterStatus) => boolean,
+  from?: string,
+): Promise<ClusterStatus> {
+  let last: ClusterStatus | undefined;
+  const found = await pollUntil(Deadline.after(timeoutMs), 500, async () => {
+    last = await clusterStatus(from);
+    return last && accept(last) ? last : undefined;
+  });
+  if (!found) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}; last status: ${JSON.stringify(last)}`);
+  return found;
+}
+
+/** crm_mon -1 text from a running node, for people. */
+export async function crmMonText(from?: string): Promise<string> {
+  const names = from ? [from] : (await requireLabState()).nodes.map((n) => n.name);
+  for (const name of names) {
+    if ((await labPowerStatus(name)) !== 'on') continue;
+    const result = await runInNode(name, ['crm_mon', '-1', '-r', '-f'], { timeoutMs: 10_000 }).catch(() => undefined);
+    if (result && result.exitCode === 0) return `(as seen from ${name})\n${result.stdout}`;
+  }
+  return 'no lab node answers';
+}

@@ -1,0 +1,47 @@
+import { access, constants } from 'node:fs/promises';
+import { run, runChecked } from '../exec/run.js';
+
+/**
+ * What the lab needs on the host, and the Debian package providing each piece.
+ * Missing packages are installed with apt-get (the lab is for disposable
+ * Debian 12 test machines, run as root).
+ */
+export const REQUIRED_FILES: ReadonlyArray<{ path: string; pkg: string }> = [
+  { path: '/usr/sbin/corosync', pkg: 'corosync' },
+  { path: '/usr/sbin/pacemakerd', pkg: 'pacemaker' },
+  { path: '/usr/sbin/pcs', pkg: 'pcs' },
+  { path: '/usr/sbin/crm_mon', pkg: 'pacemaker-cli-utils' },
+  { path: '/usr/lib/postgresql/15/bin/initdb', pkg: 'postgresql-15' },
+  { path: '/usr/lib/ocf/resource.d/heartbeat/IPaddr2', pkg: 'resource-agents' },
+  { path: '/usr/lib/ocf/resource.d/heartbeat/pgsqlms', pkg: 'resource-agents-paf' },
+  { path: '/usr/bin/nsenter', pkg: 'util-linux' },
+  { path: '/usr/bin/psql', pkg: 'postgresql-client-15' },
+];
+
+/** Packages to install for the files that are missing (pure over the result of a presence check). */
+export function missingPackages(present: ReadonlyMap<string, boolean>): string[] {
+  const pkgs = REQUIRED_FILES.filter((f) => !present.get(f.path)).map((f) => f.pkg);
+  return [...new Set(pkgs)];
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function ensurePackages(log: (line: string) => void): Promise<void> {
+  const present = new Map<string, boolean>();
+  for (const f of REQUIRED_FILES) present.set(f.path, await exists(f.path));
+  const pkgs = missingPackages(present);
+  if (pkgs.length === 0) return;
+  log(`installing ${pkgs.join(' ')}`);
+  const env = { DEBIAN_FRONTEND: 'noninteractive' };
+  await run('apt-get', ['update'], { timeoutMs: 300_000, env });
+  await runChecked('apt-get', ['install', '-y', '--no-install-recommends', ...pkgs], { timeoutMs: 900_000, env });
+}
+
+export const fileExists = exists;

@@ -1,0 +1,70 @@
+import { appendFile, chown, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { userInfo } from './users.js';
+import { PG_PORT, type LabNodeLayout } from './layout.js';
+import { PGDATA, PG_BINDIR, PG_LOGFILE, hostPathOf } from './node-fs.js';
+import { runInNodeChecked } from './node-exec.js';
+import { LAB_CONF_FILE, LAB_USER, labPgHba, labPostgresqlConf } from './pg-config.js';
+
+/**
+ * PostgreSQL 15 on every node before Pacemaker takes over: the first node is
+ * initdb'd as the primary, the others cloned from it, each fresh standby
+ * started and stopped once (a never-started base backup reads "in production"
+ * in controldata), and everything left stopped.
+ */
+export const WRITES_TABLE = 'pgha_writes';
+
+const pg = (tool: string) => join(PG_BINDIR, tool);
+const asPostgres = { user: 'postgres', timeoutMs: 120_000 } as const;
+
+export async function setupPostgres(nodes: readonly LabNodeLayout[], log: (line: string) => void): Promise<void> {
+  const [primary, ...standbys] = nodes;
+  if (!primary) throw new Error('no nodes');
+  log(`${primary.name}: initdb (checksums) as the primary`);
+  await runInNodeChecked(
+    primary.name,
+    [pg('initdb'), '-D', PGDATA, '--data-checksums', '--locale=C', '--encoding=UTF8', '-U', LAB_USER, '--auth=trust'],
+    asPostgres,
+  );
+  await configureNode(primary, true);
+  await pgCtl(primary, 'start');
+  await runInNodeChecked(
+    primary.name,
+    [pg('psql'), '-X', '-q', '-h', '/run/postgresql', '-p', String(PG_PORT), '-U', LAB_USER, '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-c',
+      `CREATE TABLE ${WRITES_TABLE} (n bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())`],
+    asPostgres,
+  );
+  for (const standby of standbys) {
+    log(`${standby.name}: pg_basebackup from ${primary.name}`);
+    await runInNodeChecked(
+      standby.name,
+      [pg('pg_basebackup'), '-h', primary.ip, '-p', String(PG_PORT), '-U', LAB_USER, '-D', PGDATA, '-X', 'stream', '-c', 'fast'],
+      asPostgres,
+    );
+    await configureNode(standby, false);
+    await writeOwned(standby, join(PGDATA, 'standby.signal'), '');
+    // Run the fresh copy once so controldata says "shut down in recovery".
+    await pgCtl(standby, 'start');
+    await pgCtl(standby, 'stop');
+  }
+  await pgCtl(primary, 'stop');
+}
+
+async function configureNode(node: LabNodeLayout, initial: boolean): Promise<void> {
+  await writeOwned(node, join(PGDATA, LAB_CONF_FILE), labPostgresqlConf(node));
+  await writeOwned(node, join(PGDATA, 'pg_hba.conf'), labPgHba(node));
+  // The base backup copies postgresql.conf with the include already in it.
+  if (initial) await appendFile(hostPathOf(node.name, join(PGDATA, 'postgresql.conf')), `\ninclude '${LAB_CONF_FILE}'\n`);
+}
+
+async function writeOwned(node: LabNodeLayout, insidePath: string, text: string): Promise<void> {
+  const path = hostPathOf(node.name, insidePath);
+  await writeFile(path, text, { mode: 0o600 });
+  const pgUser = await userInfo('postgres');
+  await chown(path, pgUser.uid, pgUser.gid);
+}
+
+export async function pgCtl(node: LabNodeLayout, action: 'start' | 'stop'): Promise<void> {
+  const args = action === 'start' ? ['start', '-D', PGDATA, '-w', '-t', '60', '-l', PG_LOGFILE] : ['stop', '-D', PGDATA, '-m', 'fast', '-w', '-t', '60'];
+  await runInNodeChecked(node.name, [pg('pg_ctl'), ...args], { user: 'postgres', timeoutMs: 70_000 });
+}
