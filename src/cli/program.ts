@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { makeInstallCommand } from './commands/install.js';
+import { makeLabCommand } from './commands/lab.js';
 import { makeConfigureCommand } from './commands/configure.js';
 
 /** The pgha command tree: one factory per command group, each in its own module. */
@@ -10,6 +11,7 @@ export function makeProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ showGlobalOptions: true });
   program.addCommand(makeInstallCommand());
+  program.addCommand(makeLabCommand());
   program.addCommand(makeConfigureCommand());
   return program;
 }
