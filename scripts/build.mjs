@@ -1,7 +1,7 @@
 // Bundles each executable into one CommonJS file: an agent action is a fresh
 // process, so it must not pay for resolving hundreds of modules at start-up.
 import { build } from 'esbuild';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 
 const entries = {
   agent: 'src/agent/main.ts',
@@ -18,8 +18,10 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  minifySyntax: true,
+  minify: true,
+  keepNames: false,
   legalComments: 'none',
   external: ['pg-native'],
+  define: { __PGHA_VERSION__: JSON.stringify(process.env.npm_package_version ?? JSON.parse(await readFile('package.json', 'utf8')).version) },
   logLevel: 'warning',
 });

@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { Deadline, DeadlineExceeded } from './deadline.js';
 
 /**
@@ -44,6 +43,8 @@ export async function run(file: string, args: readonly string[], options: RunOpt
   const timeout = Math.floor(Math.min(options.timeoutMs ?? Number.POSITIVE_INFINITY, remaining));
   if (timeout <= 0) throw new DeadlineExceeded(command);
   const [bin, argv] = asUser(file, args, options.user);
+  // Loaded on first use: a steady-state monitor runs no command and should not pay for execa.
+  const { execa } = await import('execa');
   const result = await execa(bin, argv, {
     reject: false,
     timeout: Number.isFinite(timeout) ? timeout : undefined,

@@ -1,4 +1,3 @@
-import { Builder } from 'xml2js';
 
 /** One instance parameter, as the OCF 1.1 meta-data describes it. */
 export interface ParameterSpec {
@@ -32,7 +31,9 @@ export interface AgentDescription {
 }
 
 /** Builds OCF 1.1 meta-data (valid against ra-api-1.1.rng; element order matters there). */
-export function buildMetadata(agent: AgentDescription): string {
+export async function buildMetadata(agent: AgentDescription): Promise<string> {
+  // Loaded here, not at start-up: only meta-data needs an XML builder.
+  const { Builder } = await import('xml2js');
   const parameter = (p: ParameterSpec) => ({
     $: {
       name: p.name,

@@ -8,7 +8,7 @@ export type ActionHandler = (env: OcfEnvironment, log: Logger) => Promise<OcfExi
 
 export interface AgentDefinition {
   name: string;
-  metadata: () => string;
+  metadata: () => Promise<string>;
   actions: Record<string, ActionHandler>;
 }
 
@@ -23,7 +23,7 @@ export const ACTION_TIMEOUT_RESERVE_MS = 1_500;
 export async function runAgent(agent: AgentDefinition, argv: readonly string[], env: NodeJS.ProcessEnv): Promise<OcfExitCode> {
   const action = argv[0] ?? '';
   if (action === 'meta-data') {
-    process.stdout.write(agent.metadata());
+    process.stdout.write(await agent.metadata());
     return OCF.SUCCESS;
   }
   if (action === 'methods') {

@@ -1,0 +1,23 @@
+import { OCF, type OcfExitCode } from '../../ocf/exit-codes.js';
+import type { AgentContext } from '../context.js';
+import { ensureStandby, settle } from '../ensure-standby.js';
+import { stopInstance } from '../lifecycle.js';
+import { observe } from '../observe.js';
+import { scoreFromStandby } from '../scoring.js';
+
+/**
+ * demote: PostgreSQL cannot demote online, so a clean stop then a start as
+ * standby. The VIP stays until demote ends (order constraint), so standbys
+ * receive everything up to the shutdown checkpoint.
+ */
+export async function demote(ctx: AgentContext): Promise<OcfExitCode> {
+  let current = await settle(ctx, await observe(ctx));
+  if (current.state === 'primary' || current.state === 'unresponsive') {
+    await stopInstance(ctx);
+    current = await observe(ctx);
+  }
+  const standby = await ensureStandby(ctx, current);
+  await scoreFromStandby(ctx, standby.status);
+  ctx.log.info('demoted: running as a standby');
+  return OCF.SUCCESS;
+}

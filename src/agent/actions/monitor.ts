@@ -1,0 +1,41 @@
+import { OCF, OcfError, type OcfExitCode } from '../../ocf/exit-codes.js';
+import { describeState, monitorExitCode } from '../../pg/instance-state.js';
+import type { AgentContext } from '../context.js';
+import { settle } from '../ensure-standby.js';
+import { observe } from '../observe.js';
+import { scoreFromPrimary, scoreFromStandby } from '../scoring.js';
+import { checkLocalInstallation } from '../validate.js';
+
+/**
+ * monitor (and probe): the actual role, never what Pacemaker believes. The
+ * steady state is one SQL round trip; the role's scores are kept current.
+ */
+export async function monitor(ctx: AgentContext): Promise<OcfExitCode> {
+  let observation;
+  try {
+    observation = await observe(ctx);
+  } catch (error) {
+    // SQL failed and pg_controldata could not run: tell a missing installation from the rest.
+    await checkInstallationForMonitor(ctx);
+    throw error;
+  }
+  observation = await settle(ctx, observation);
+  const code = monitorExitCode(observation.state);
+  if (observation.state === 'primary') await scoreFromPrimary(ctx, observation.peers);
+  else if (observation.state === 'standby') await scoreFromStandby(ctx, observation.status);
+  if (code === OCF.SUCCESS || code === OCF.RUNNING_PROMOTED || code === OCF.NOT_RUNNING) return code;
+  throw new OcfError(code, `${describeState(observation.state)}${observation.sqlError ? `: ${observation.sqlError}` : ''}`);
+}
+
+async function checkInstallationForMonitor(ctx: AgentContext): Promise<void> {
+  try {
+    await checkLocalInstallation(ctx);
+  } catch (error) {
+    // A probe on a node without PostgreSQL (or its data) finds nothing running there.
+    if (ctx.env.isProbe && error instanceof OcfError) {
+      ctx.log.info(`probe: ${error.reason}; reporting not running`);
+      throw new OcfError(OCF.NOT_RUNNING, error.reason);
+    }
+    throw error;
+  }
+}

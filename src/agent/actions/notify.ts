@@ -1,0 +1,41 @@
+import { OCF, type OcfExitCode } from '../../ocf/exit-codes.js';
+import { deletePrivateAttribute, setPrivateAttribute } from '../../pacemaker/attributes.js';
+import { formatWalPosition } from '../../pg/lsn.js';
+import type { AgentContext } from '../context.js';
+import { loadLocalState, saveLocalState } from '../local-state.js';
+import { observe } from '../observe.js';
+import { walPositionAttribute, walPositionOf } from '../wal-position.js';
+
+/**
+ * notify: never fails (Pacemaker ignores the result) and changes nothing in
+ * PostgreSQL. pre-promote publishes this node's WAL position for the
+ * election; post-promote clears it; every notification refreshes the node list.
+ */
+export async function notify(ctx: AgentContext): Promise<OcfExitCode> {
+  const n = ctx.env.notification;
+  if (!n) return OCF.SUCCESS;
+  try {
+    await rememberNodes(ctx, n.unames.all.length > 0 ? n.unames.all : [...n.unames.active, ...n.unames.inactive]);
+    const attribute = walPositionAttribute(ctx.env.instance);
+    if (n.type === 'pre' && n.operation === 'promote') {
+      const observation = await observe(ctx);
+      const position = observation.status && walPositionOf(observation.status);
+      if (observation.state === 'standby' && position) {
+        await setPrivateAttribute(attribute, formatWalPosition(position));
+        ctx.log.info(`published WAL position ${formatWalPosition(position)}`);
+      }
+    } else if (n.type === 'post' && n.operation === 'promote') {
+      await deletePrivateAttribute(attribute);
+    }
+  } catch (error) {
+    ctx.log.warning(`notify ${n.type}-${n.operation}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return OCF.SUCCESS;
+}
+
+async function rememberNodes(ctx: AgentContext, nodes: string[]): Promise<void> {
+  if (nodes.length === 0) return;
+  const state = await loadLocalState(ctx.env.instance);
+  state.nodes = [...new Set(nodes)].sort();
+  await saveLocalState(ctx.env.instance, state);
+}

@@ -1,0 +1,32 @@
+import { OCF, genericError, type OcfExitCode } from '../../ocf/exit-codes.js';
+import { SCORE } from '../../election/scores.js';
+import { promotePostgres } from '../../pg/pg-ctl.js';
+import { describeState } from '../../pg/instance-state.js';
+import type { AgentContext } from '../context.js';
+import { confirmBestCandidate } from '../election.js';
+import { ensureStandby, settle } from '../ensure-standby.js';
+import { observe, observeUntil } from '../observe.js';
+import { forceScore } from '../scoring.js';
+import { walPositionOf } from '../wal-position.js';
+
+/** promote: only the best candidate, and only once it is really writable. */
+export async function promote(ctx: AgentContext): Promise<OcfExitCode> {
+  let current = await settle(ctx, await observe(ctx));
+  if (current.state === 'primary') {
+    ctx.log.info('already primary');
+    await forceScore(ctx, ctx.node, SCORE.PRIMARY);
+    return OCF.SUCCESS;
+  }
+  current = await ensureStandby(ctx, current);
+  const own = current.status && walPositionOf(current.status);
+  if (!own) throw genericError('cannot read this standby\'s WAL position');
+  if (ctx.env.notification) await confirmBestCandidate(ctx, ctx.env.notification, own);
+  else ctx.log.warning('promote without notification variables (run by hand?): no election against other standbys');
+  const result = await promotePostgres(ctx.pgctl);
+  if (result.exitCode !== 0) throw genericError(`pg_ctl promote failed: ${result.stderr || result.stdout}`);
+  const promoted = await observeUntil(ctx, (o) => o.state === 'primary');
+  if (promoted.state !== 'primary') throw genericError(`not writable after pg_ctl promote (${promoted.sqlError ?? describeState(promoted.state)})`);
+  await forceScore(ctx, ctx.node, SCORE.PRIMARY);
+  ctx.log.info('promoted: accepting writes');
+  return OCF.SUCCESS;
+}

@@ -1,0 +1,20 @@
+import { OCF, type OcfExitCode } from '../../ocf/exit-codes.js';
+import { deletePromotionScore } from '../../pacemaker/attributes.js';
+import type { AgentContext } from '../context.js';
+import { stopInstance } from '../lifecycle.js';
+import { loadLocalState, saveLocalState } from '../local-state.js';
+
+/**
+ * stop: 0 only once no PostgreSQL process of this instance is left. It never
+ * fails on configuration checks (a failed stop gets the node fenced), and a
+ * crashed instance is already stopped.
+ */
+export async function stop(ctx: AgentContext): Promise<OcfExitCode> {
+  await stopInstance(ctx);
+  await deletePromotionScore(ctx.env.instance);
+  const state = await loadLocalState(ctx.env.instance);
+  delete state.scores[ctx.node];
+  await saveLocalState(ctx.env.instance, state);
+  ctx.log.info('stopped');
+  return OCF.SUCCESS;
+}

@@ -1,0 +1,17 @@
+import { OCF, type OcfExitCode } from '../../ocf/exit-codes.js';
+import type { AgentContext } from '../context.js';
+import { checkCloneConfiguration, checkLocalInstallation, checkReplicationSettings } from '../validate.js';
+
+/** validate-all: parameters (already parsed with the context), clone meta, installation, replication settings. */
+export async function validateAll(ctx: AgentContext): Promise<OcfExitCode> {
+  checkCloneConfiguration(ctx);
+  await checkLocalInstallation(ctx);
+  await checkReplicationSettings(ctx);
+  return OCF.SUCCESS;
+}
+
+/** reload-agent: the reloadable parameters (maxlag) are read afresh by every monitor; parsing them is the check. */
+export async function reloadAgent(ctx: AgentContext): Promise<OcfExitCode> {
+  ctx.log.info(`parameters reloaded (maxlag=${ctx.params.maxlag})`);
+  return OCF.SUCCESS;
+}

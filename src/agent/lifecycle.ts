@@ -1,0 +1,117 @@
+import { chown, mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { getProcessDeadline } from '../exec/run.js';
+import { sleep } from '../exec/deadline.js';
+import { genericError } from '../ocf/exit-codes.js';
+import { describeState } from '../pg/instance-state.js';
+import { startPostgres, stopPostgres } from '../pg/pg-ctl.js';
+import { isLiveProcess, processesInDataDirectory, removeStaleLockFiles, runningPostmasterPid } from '../pg/postmaster.js';
+import type { AgentContext } from './context.js';
+import { observe, observeUntil, type Observation } from './observe.js';
+
+/** Writes standby.signal (owned like the data directory) and starts the instance; returns once it accepts read-only connections. */
+export async function startAsStandby(ctx: AgentContext): Promise<Observation> {
+  await endOrphanedProcesses(ctx);
+  const { datadir } = ctx.params;
+  const owner = await stat(datadir);
+  const signal = join(datadir, 'standby.signal');
+  await writeFile(signal, '');
+  await chown(signal, owner.uid, owner.gid);
+  await startPostgres(ctx.pgctl, secondsLeft(1_000));
+  const result = await observeUntil(ctx, (o) => o.state === 'standby' || o.state === 'primary' || hasDied(o));
+  if (result.state === 'standby') return result;
+  if (result.state === 'primary') throw genericError('the instance started as a primary despite standby.signal');
+  throw genericError(
+    hasDied(result)
+      ? `PostgreSQL exited during start (${describeState(result.state)}): see ${ctx.params.logfile}`
+      : `PostgreSQL did not accept connections as a standby before the deadline (${result.sqlError ?? describeState(result.state)})`,
+  );
+}
+
+const hasDied = (o: Observation) => ['stopped', 'crashed-primary', 'crashed-standby', 'no-data'].includes(o.state);
+
+/**
+ * Stops the instance and returns only once no process of it is left: a fast
+ * shutdown first, then, late in the budget, immediate (a failed stop gets the
+ * node fenced, which is worse than an immediate shutdown).
+ */
+export async function stopInstance(ctx: AgentContext): Promise<void> {
+  const deadline = getProcessDeadline();
+  if ((await runningPostmasterPid(ctx.params.datadir)) !== undefined) {
+    const fastSeconds = Math.max(1, Math.floor((deadline.remainingMs() * 0.6) / 1000));
+    const fast = await stopPostgres(ctx.pgctl, 'fast', fastSeconds);
+    if ((await runningPostmasterPid(ctx.params.datadir)) !== undefined) {
+      ctx.log.warning(`fast shutdown did not finish in ${fastSeconds}s (${firstLine(fast.stderr || fast.stdout)}); using immediate shutdown`);
+      const immediateSeconds = Math.max(1, Math.floor((deadline.remainingMs() - 2_000) / 1000));
+      await stopPostgres(ctx.pgctl, 'immediate', immediateSeconds);
+    }
+  }
+  await endOrphanedProcesses(ctx);
+  if ((await runningPostmasterPid(ctx.params.datadir)) !== undefined) throw genericError('PostgreSQL is still running after fast and immediate shutdown');
+}
+
+/**
+ * Children of a SIGKILLed postmaster can outlive it and keep the shared
+ * memory, so PostgreSQL would refuse to start again. With no postmaster left,
+ * they serve nobody: end them.
+ */
+export async function endOrphanedProcesses(ctx: AgentContext): Promise<void> {
+  const { datadir } = ctx.params;
+  if ((await runningPostmasterPid(datadir)) !== undefined) return;
+  const orphans = await processesInDataDirectory(datadir);
+  if (orphans.length === 0) return removeLockFilesOfDeadPostmaster(ctx);
+  ctx.log.warning(`ending ${orphans.length} leftover process(es) of a dead postmaster: ${orphans.join(' ')}`);
+  for (const pid of orphans) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  const deadline = getProcessDeadline().within(5_000);
+  while (!deadline.expired()) {
+    const alive = await Promise.all(orphans.map(isLiveProcess));
+    if (!alive.includes(true)) return removeLockFilesOfDeadPostmaster(ctx);
+    await sleep(50);
+  }
+  throw genericError(`leftover PostgreSQL processes ${orphans.join(' ')} did not exit`);
+}
+
+async function removeLockFilesOfDeadPostmaster(ctx: AgentContext): Promise<void> {
+  const { datadir, pghost, pgport } = ctx.params;
+  const lockFiles = [join(datadir, 'postmaster.pid'), ...(pghost.startsWith('/') ? [join(pghost, `.s.PGSQL.${pgport}.lock`)] : [])];
+  for (const path of await removeStaleLockFiles(lockFiles)) ctx.log.info(`removed ${path}, left by a dead postmaster`);
+}
+
+/**
+ * Brings a crashed primary to a clean shutdown without letting anyone in:
+ * crash recovery runs with no TCP listener and a private socket directory,
+ * then a fast shutdown. The instance is never started as a standby while
+ * crashed (its unreplicated WAL would go unnoticed).
+ */
+export async function recoverInIsolation(ctx: AgentContext): Promise<void> {
+  ctx.log.warning('crashed primary: running crash recovery in isolation (no listener) before anything else');
+  await endOrphanedProcesses(ctx);
+  const socketDir = `/run/pgha/isolated-${ctx.env.instance}`;
+  await mkdir(socketDir, { recursive: true });
+  const owner = await stat(ctx.params.datadir);
+  await chown(socketDir, owner.uid, owner.gid);
+  await rm(join(ctx.params.datadir, 'standby.signal'), { force: true });
+  // Crash recovery may take most of the budget; keep some for the clean shutdown that follows.
+  await startPostgres(ctx.pgctl, secondsLeft(getProcessDeadline().remainingMs() / 3), `-c listen_addresses='' -c unix_socket_directories='${socketDir}'`);
+  const isolated = { ...ctx, connection: { ...ctx.connection, host: socketDir } };
+  const recovered = await observeUntil(isolated, (o) => o.state !== 'transitional' && o.state !== 'unresponsive');
+  if (recovered.state !== 'primary') {
+    await stopInstance(ctx);
+    throw genericError(`crash recovery did not complete (${recovered.sqlError ?? describeState(recovered.state)}): see ${ctx.params.logfile}`);
+  }
+  await stopInstance(ctx);
+  const after = await observe(ctx);
+  if (after.state !== 'stopped') throw genericError(`after crash recovery the instance is ${describeState(after.state)}, not cleanly stopped`);
+  ctx.log.info('crash recovery complete; the instance is cleanly shut down');
+}
+
+/** Whole seconds of the action's budget left after keeping `reserveMs` back. */
+const secondsLeft = (reserveMs: number) => Math.max(1, Math.floor((getProcessDeadline().remainingMs() - reserveMs) / 1000));
+
+const firstLine = (text: string) => text.split('\n').find((l) => l.trim())?.trim() ?? '';

@@ -1,0 +1,42 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+
+/**
+ * What one agent process leaves for the next on this node, in /run (tmpfs:
+ * gone at reboot, like the transient attributes it mirrors): scores already
+ * written, so a steady-state monitor starts no crm_attribute at all; when
+ * standbys went missing; the cluster's node list from the last notification.
+ */
+export interface LocalState {
+  /** node -> [score, written at ms] */
+  scores: Record<string, [number, number]>;
+  missingSince: Record<string, number>;
+  nodes: string[];
+}
+
+const EMPTY: LocalState = { scores: {}, missingSince: {}, nodes: [] };
+export const STATE_DIR = process.env.PGHA_STATE_DIR ?? '/run/pgha';
+
+const pathFor = (instance: string) => `${STATE_DIR}/${instance}.json`;
+
+export async function loadLocalState(instance: string): Promise<LocalState> {
+  try {
+    return { ...EMPTY, ...(JSON.parse(await readFile(pathFor(instance), 'utf8')) as Partial<LocalState>) };
+  } catch {
+    return structuredClone(EMPTY);
+  }
+}
+
+export async function saveLocalState(instance: string, state: LocalState): Promise<void> {
+  await mkdir(STATE_DIR, { recursive: true, mode: 0o750 });
+  const tmp = `${pathFor(instance)}.${process.pid}`;
+  await writeFile(tmp, JSON.stringify(state));
+  await rename(tmp, pathFor(instance));
+}
+
+/** Scores are re-asserted after this long even when unchanged, in case attrd lost them (stack restart without reboot). */
+export const SCORE_REFRESH_MS = 60_000;
+
+export function scoreIsCurrent(state: LocalState, node: string, score: number, now: number): boolean {
+  const entry = state.scores[node];
+  return entry !== undefined && entry[0] === score && now - entry[1] < SCORE_REFRESH_MS;
+}

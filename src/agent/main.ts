@@ -1,0 +1,40 @@
+import type { OcfEnvironment } from '../ocf/environment.js';
+import type { OcfExitCode } from '../ocf/exit-codes.js';
+import type { Logger } from '../ocf/log.js';
+import { runAgent, type ActionHandler } from '../ocf/run-agent.js';
+import { demote } from './actions/demote.js';
+import { monitor } from './actions/monitor.js';
+import { notify } from './actions/notify.js';
+import { promote } from './actions/promote.js';
+import { start } from './actions/start.js';
+import { stop } from './actions/stop.js';
+import { reloadAgent, validateAll } from './actions/validate-all.js';
+import { buildContext, type AgentContext } from './context.js';
+import { AGENT_NAME, agentMetadata } from './metadata.js';
+
+declare const __PGHA_VERSION__: string | undefined;
+const VERSION = typeof __PGHA_VERSION__ === 'string' ? __PGHA_VERSION__ : '0.1.0';
+
+const withContext =
+  (action: (ctx: AgentContext) => Promise<OcfExitCode>): ActionHandler =>
+  async (env: OcfEnvironment, log: Logger) =>
+    action(await buildContext(env, log));
+
+runAgent(
+  {
+    name: AGENT_NAME,
+    metadata: () => agentMetadata(VERSION),
+    actions: {
+      start: withContext(start),
+      stop: withContext(stop),
+      monitor: withContext(monitor),
+      promote: withContext(promote),
+      demote: withContext(demote),
+      notify: withContext(notify),
+      'validate-all': withContext(validateAll),
+      'reload-agent': withContext(reloadAgent),
+    },
+  },
+  process.argv.slice(2),
+  process.env,
+).then((code) => process.exit(code));

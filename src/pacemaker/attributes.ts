@@ -1,0 +1,80 @@
+import { run } from '../exec/run.js';
+
+/**
+ * Node attributes through Pacemaker's own tools. Promotion scores are
+ * transient (reboot lifetime): Pacemaker drops them with the node, so a dead
+ * node's score can never go stale (PAF's permanent scores did, #220/#26).
+ */
+export const promotionAttribute = (instance: string) => `master-${instance}`;
+
+const ATTRIBUTE_TIMEOUT_MS = 5_000;
+
+export async function setPromotionScore(instance: string, score: number, node?: string): Promise<void> {
+  const result = await run(
+    'crm_attribute',
+    ['--lifetime', 'reboot', '--name', promotionAttribute(instance), '--update', String(score), ...(node ? ['--node', node] : [])],
+    { timeoutMs: ATTRIBUTE_TIMEOUT_MS },
+  );
+  if (result.exitCode !== 0) throw new Error(`crm_attribute could not set ${promotionAttribute(instance)}=${score}${node ? ` on ${node}` : ''}: ${result.stderr}`);
+}
+
+export async function deletePromotionScore(instance: string, node?: string): Promise<void> {
+  await run('crm_attribute', ['--lifetime', 'reboot', '--name', promotionAttribute(instance), '--delete', ...(node ? ['--node', node] : [])], {
+    timeoutMs: ATTRIBUTE_TIMEOUT_MS,
+  });
+}
+
+/** The node's current promotion score; undefined when unset (or the cluster cannot be reached). */
+export async function getPromotionScore(instance: string, node?: string): Promise<number | undefined> {
+  const result = await run(
+    'crm_attribute',
+    ['--lifetime', 'reboot', '--name', promotionAttribute(instance), '--query', '--quiet', ...(node ? ['--node', node] : [])],
+    { timeoutMs: ATTRIBUTE_TIMEOUT_MS },
+  );
+  if (result.exitCode !== 0) return undefined;
+  return parseScore(result.stdout.trim());
+}
+
+export function parseScore(text: string): number | undefined {
+  if (/^-?INFINITY$/i.test(text)) return text.startsWith('-') ? -1_000_000 : 1_000_000;
+  const n = Number.parseInt(text, 10);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/**
+ * Private attributes live only in pacemaker-attrd (never in the CIB, so they
+ * trigger no transition): the election uses them to exchange WAL positions.
+ */
+export async function setPrivateAttribute(name: string, value: string, node?: string): Promise<void> {
+  const result = await run('attrd_updater', ['--private', '--lifetime', 'reboot', '--name', name, '--update', value, ...(node ? ['--node', node] : [])], {
+    timeoutMs: ATTRIBUTE_TIMEOUT_MS,
+  });
+  if (result.exitCode !== 0) throw new Error(`attrd_updater could not set ${name}: ${result.stderr}`);
+}
+
+export async function deletePrivateAttribute(name: string, node?: string): Promise<void> {
+  await run('attrd_updater', ['--private', '--name', name, '--delete', ...(node ? ['--node', node] : [])], { timeoutMs: ATTRIBUTE_TIMEOUT_MS });
+}
+
+/** Values of a private attribute on every node that has it (`attrd_updater -Q -A`). */
+export async function queryAttributeOnAllNodes(name: string): Promise<Map<string, string>> {
+  const result = await run('attrd_updater', ['--query', '--all', '--name', name], { timeoutMs: ATTRIBUTE_TIMEOUT_MS });
+  return parseAttrdQuery(result.exitCode === 0 ? result.stdout : '');
+}
+
+/** Parses `name="x" host="node1" value="y"` lines; an empty value means deleted. */
+export function parseAttrdQuery(text: string): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const host = /host="([^"]*)"/.exec(line)?.[1];
+    const value = /value="([^"]*)"/.exec(line)?.[1];
+    if (host && value) values.set(host, value);
+  }
+  return values;
+}
+
+/** The local node's name as Pacemaker knows it. */
+export async function localNodeName(): Promise<string | undefined> {
+  const result = await run('crm_node', ['--name'], { timeoutMs: ATTRIBUTE_TIMEOUT_MS });
+  return result.exitCode === 0 && result.stdout.trim() ? result.stdout.trim() : undefined;
+}

@@ -1,0 +1,73 @@
+import { readFile, readdir, readlink, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/**
+ * Whether a postmaster runs for a data directory, from postmaster.pid and
+ * /proc: a zombie or a recycled pid does not count (after SIGKILL a process
+ * may linger as a zombie, and kill -0 would still succeed).
+ */
+export async function runningPostmasterPid(datadir: string): Promise<number | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(datadir, 'postmaster.pid'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const [pidLine, dirLine] = text.split('\n');
+  const pid = Number(pidLine);
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  if (!(await isLiveProcess(pid))) return undefined;
+  // A recycled pid belongs to another program, or to a postgres serving another directory.
+  const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => '');
+  return cwd === '' || cwd === dirLine || cwd.replace(/ \(deleted\)$/, '') === dirLine ? pid : undefined;
+}
+
+export async function isLiveProcess(pid: number): Promise<boolean> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // The state field follows the parenthesised command name, which may itself hold spaces.
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Processes still working in a data directory: after a postmaster is
+ * SIGKILLed its children may outlive it and hold the shared memory, which
+ * stops the next start. Postgres processes keep the data directory as cwd.
+ */
+export async function processesInDataDirectory(datadir: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => undefined);
+    if (cwd !== undefined && (cwd === datadir || cwd === `${datadir} (deleted)`) && (await isLiveProcess(pid))) pids.push(pid);
+  }
+  return pids;
+}
+
+/** The pid recorded in a PostgreSQL lock file (postmaster.pid, .s.PGSQL.<port>.lock). */
+export async function lockFilePid(path: string): Promise<number | undefined> {
+  const text = await readFile(path, 'utf8').catch(() => '');
+  const pid = Number(text.split('\n')[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/**
+ * A SIGKILLed postmaster stays a zombie until init reaps it, and PostgreSQL
+ * refuses to start while the pid in its lock files (postmaster.pid, and the
+ * socket's .lock) still exists. Once that pid is dead, those files are stale.
+ */
+export async function removeStaleLockFiles(paths: readonly string[]): Promise<string[]> {
+  const removed: string[] = [];
+  for (const path of paths) {
+    const pid = await lockFilePid(path);
+    if (pid === undefined || (await isLiveProcess(pid))) continue;
+    await rm(path, { force: true });
+    removed.push(path);
+  }
+  return removed;
+}

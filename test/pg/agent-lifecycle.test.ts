@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { run } from '../../src/exec/run.js';
+import { withConnection } from '../../src/pg/sql.js';
+import { OCF } from '../../src/ocf/exit-codes.js';
+import { runAgent } from './helpers/agent.js';
+import { createPair, type TestInstance, type TestPair } from './helpers/instances.js';
+
+/**
+ * The agent's whole life cycle on a real PostgreSQL 15 primary and streaming
+ * standby, invoked exactly as Pacemaker's executor would (without a cluster,
+ * so score updates are logged and skipped).
+ */
+describe('agent life cycle on real PostgreSQL', () => {
+  let pair: TestPair;
+  const clone = { OCF_RESKEY_CRM_meta_clone_max: '2', OCF_RESKEY_CRM_meta_promoted_max: '1', OCF_RESKEY_CRM_meta_notify: 'true' };
+  const act = (action: string, i: TestInstance, extra: Record<string, string> = {}) => runAgent(action, pair.agentEnv(i, { ...clone, ...extra }));
+  const probe = (i: TestInstance) => act('monitor', i);
+  const monitor = (i: TestInstance) => act('monitor', i, { OCF_RESKEY_CRM_meta_interval: '10000' });
+  const sql = (i: TestInstance, text: string) =>
+    withConnection({ host: i.socketDir, port: i.port, user: 'postgres' }, async (c) => (await c.query(text)).rows);
+  const postmasterPid = async (i: TestInstance) => Number((await readFile(join(i.datadir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+
+  before(async () => {
+    pair = await createPair(55432);
+  });
+  after(async () => {
+    await pair?.cleanup();
+  });
+
+  it('probes a cleanly stopped instance as not running (7)', async () => {
+    assert.equal((await probe(pair.primary)).code, OCF.NOT_RUNNING);
+    assert.equal((await probe(pair.standby)).code, OCF.NOT_RUNNING);
+  });
+
+  it('validate-all passes on a correct configuration', async () => {
+    const r = await act('validate-all', pair.primary);
+    assert.equal(r.code, OCF.SUCCESS, r.stderr);
+  });
+
+  it('start brings the former primary up as a standby, idempotently', async () => {
+    const first = await act('start', pair.primary);
+    assert.equal(first.code, OCF.SUCCESS, first.stderr);
+    assert.deepEqual(await sql(pair.primary, 'select pg_is_in_recovery() as r'), [{ r: true }]);
+    assert.equal((await act('start', pair.primary)).code, OCF.SUCCESS);
+    assert.equal((await monitor(pair.primary)).code, OCF.SUCCESS);
+  });
+
+  it('promote makes it a writable primary; promoting again is a no-op', async () => {
+    const r = await act('promote', pair.primary);
+    assert.equal(r.code, OCF.SUCCESS, r.stderr);
+    assert.equal((await monitor(pair.primary)).code, OCF.RUNNING_PROMOTED);
+    await sql(pair.primary, 'create table t(id int primary key)');
+    assert.equal((await act('promote', pair.primary)).code, OCF.SUCCESS);
+  });
+
+  it('the standby starts, streams from the primary and monitors as 0', async () => {
+    const r = await act('start', pair.standby);
+    assert.equal(r.code, OCF.SUCCESS, r.stderr);
+    await sql(pair.primary, 'insert into t values (1)');
+    let streaming: unknown[] = [];
+    for (let i = 0; i < 50 && streaming.length === 0; i++) {
+      streaming = await sql(pair.primary, "select 1 from pg_stat_replication where application_name = 'node2' and state = 'streaming'");
+      if (streaming.length === 0) await new Promise((res) => setTimeout(res, 100));
+    }
+    assert.equal(streaming.length, 1);
+    assert.equal((await monitor(pair.standby)).code, OCF.SUCCESS);
+  });
+
+  it('demote turns the primary into a standby; demoting again is a no-op', async () => {
+    const r = await act('demote', pair.primary);
+    assert.equal(r.code, OCF.SUCCESS, r.stderr);
+    assert.equal((await monitor(pair.primary)).code, OCF.SUCCESS);
+    assert.equal((await act('demote', pair.primary)).code, OCF.SUCCESS);
+    const back = await act('promote', pair.primary);
+    assert.equal(back.code, OCF.SUCCESS, back.stderr);
+  });
+
+  it('kill -9 of the primary postmaster is a failed primary (9), then demote recovers it in isolation to a standby', async () => {
+    await sql(pair.primary, 'insert into t values (2)');
+    process.kill(await postmasterPid(pair.primary), 'SIGKILL');
+    const failed = await monitor(pair.primary);
+    assert.equal(failed.code, OCF.FAILED_PROMOTED, failed.stderr);
+    assert.match(failed.reason ?? '', /crashed primary/);
+    const demoted = await act('demote', pair.primary);
+    assert.equal(demoted.code, OCF.SUCCESS, demoted.stderr);
+    assert.match(demoted.stderr, /crash recovery in isolation/);
+    assert.equal((await monitor(pair.primary)).code, OCF.SUCCESS);
+    assert.deepEqual(await sql(pair.primary, 'select count(*)::int as n from t'), [{ n: 2 }]);
+    const promoted = await act('promote', pair.primary);
+    assert.equal(promoted.code, OCF.SUCCESS, promoted.stderr);
+  });
+
+  it('kill -9 of the standby postmaster is a generic failure (1); stop then start recovers it', async () => {
+    assert.equal((await monitor(pair.standby)).code, OCF.SUCCESS);
+    process.kill(await postmasterPid(pair.standby), 'SIGKILL');
+    const failed = await monitor(pair.standby);
+    assert.equal(failed.code, OCF.ERR_GENERIC);
+    assert.match(failed.reason ?? '', /crashed standby/);
+    assert.equal((await act('stop', pair.standby)).code, OCF.SUCCESS);
+    const started = await act('start', pair.standby);
+    assert.equal(started.code, OCF.SUCCESS, started.stderr);
+    assert.equal((await monitor(pair.standby)).code, OCF.SUCCESS);
+  });
+
+  it('stop returns 0 only when PostgreSQL is down, and is idempotent', async () => {
+    assert.equal((await act('stop', pair.standby)).code, OCF.SUCCESS);
+    assert.equal((await probe(pair.standby)).code, OCF.NOT_RUNNING);
+    assert.equal((await act('stop', pair.standby)).code, OCF.SUCCESS);
+  });
+
+  it('stop escalates to an immediate shutdown when a fast one hangs, within its timeout', async () => {
+    const pid = await postmasterPid(pair.primary);
+    const checkpointer = (await run('pgrep', ['-P', String(pid), '-f', 'checkpointer'])).stdout.trim();
+    assert.ok(checkpointer, 'checkpointer found');
+    process.kill(Number(checkpointer), 'SIGSTOP');
+    const r = await act('stop', pair.primary, { OCF_RESKEY_CRM_meta_timeout: '20000' });
+    assert.equal(r.code, OCF.SUCCESS, r.stderr);
+    assert.ok(r.ms < 20_000, `stop took ${r.ms} ms`);
+    assert.match(r.stderr, /immediate shutdown/);
+    // An immediate shutdown leaves a primary needing crash recovery: monitor says so.
+    assert.equal((await probe(pair.primary)).code, OCF.FAILED_PROMOTED);
+  });
+
+  it('start recovers a crashed primary in isolation before starting it as a standby', async () => {
+    const r = await act('start', pair.primary);
+    assert.equal(r.code, OCF.SUCCESS, r.stderr);
+    assert.match(r.stderr, /crash recovery in isolation/);
+    assert.equal((await monitor(pair.primary)).code, OCF.SUCCESS);
+  });
+
+  it('a stop that cannot finish fails before the action timeout, with a reason', async () => {
+    const pid = await postmasterPid(pair.primary);
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const r = await act('stop', pair.primary, { OCF_RESKEY_CRM_meta_timeout: '8000' });
+      assert.equal(r.code, OCF.ERR_GENERIC);
+      assert.ok(r.ms < 8_000, `stop took ${r.ms} ms, past its timeout`);
+      assert.match(r.reason ?? '', /still running/);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    assert.equal((await act('stop', pair.primary)).code, OCF.SUCCESS);
+  });
+});

@@ -1,0 +1,27 @@
+import { join } from 'node:path';
+import { run } from '../../../src/exec/run.js';
+
+export const AGENT = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..', '..', 'ocf', 'postgresql.cjs');
+
+export interface AgentResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** The last ocf-exit-reason line, as Pacemaker would show it. */
+  reason: string | undefined;
+  ms: number;
+}
+
+/** Runs the built agent the way Pacemaker's executor does: action as the only argument, everything else in the environment. */
+export async function runAgent(action: string, env: Record<string, string>, timeoutMs = 60_000): Promise<AgentResult> {
+  const started = Date.now();
+  const result = await run(process.execPath, [AGENT, action], { env, timeoutMs });
+  const reasons = result.stderr.split('\n').filter((l) => l.startsWith('ocf-exit-reason:'));
+  return {
+    code: result.exitCode,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    reason: reasons.at(-1)?.slice('ocf-exit-reason:'.length),
+    ms: Date.now() - started,
+  };
+}
