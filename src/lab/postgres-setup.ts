@@ -50,14 +50,14 @@ export async function setupPostgres(nodes: readonly LabNodeLayout[], log: (line:
   await pgCtl(primary, 'stop');
 }
 
-async function configureNode(node: LabNodeLayout, initial: boolean): Promise<void> {
+export async function configureNode(node: LabNodeLayout, initial: boolean): Promise<void> {
   await writeOwned(node, join(PGDATA, LAB_CONF_FILE), labPostgresqlConf(node));
   await writeOwned(node, join(PGDATA, 'pg_hba.conf'), labPgHba(node));
   // The base backup copies postgresql.conf with the include already in it.
   if (initial) await appendFile(hostPathOf(node.name, join(PGDATA, 'postgresql.conf')), `\ninclude '${LAB_CONF_FILE}'\n`);
 }
 
-async function writeOwned(node: LabNodeLayout, insidePath: string, text: string): Promise<void> {
+export async function writeOwned(node: LabNodeLayout, insidePath: string, text: string): Promise<void> {
   const path = hostPathOf(node.name, insidePath);
   await writeFile(path, text, { mode: 0o600 });
   const pgUser = await userInfo('postgres');

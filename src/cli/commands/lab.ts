@@ -7,6 +7,7 @@ import { labStatusText } from '../../lab/lab-status.js';
 import { labPowerOff, labPowerOn } from '../../lab/power.js';
 import { cutNodeNetwork, restoreNodeNetwork } from '../../lab/faults.js';
 import { runInNode } from '../../lab/node-exec.js';
+import { rebuildStandby } from '../../lab/rebuild.js';
 import { MAX_NODES, MIN_NODES } from '../../lab/layout.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -56,6 +57,15 @@ export function makeLabCommand(): Command {
       if (result.stdout) process.stdout.write(`${result.stdout}\n`);
       if (result.stderr) process.stderr.write(`${result.stderr}\n`);
       process.exitCode = result.exitCode;
+    });
+
+  lab
+    .command('rebuild')
+    .description('re-clone a powered-off node from the primary as a fresh standby, then boot it (e.g. a fenced ex-primary)')
+    .argument('<node>')
+    .action(async (node: string) => {
+      requireRoot();
+      await rebuildStandby(node, log).catch(fail);
     });
 
   for (const [name, description, action] of [

@@ -1,0 +1,67 @@
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AgentChoice } from '../../src/lab/cib-commands.js';
+import { clusterStatus, waitForCluster } from '../../src/lab/cluster-query.js';
+import { isHealthy, type ClusterStatus } from '../../src/lab/cluster-status.js';
+import { restoreNodeNetwork } from '../../src/lab/faults.js';
+import { labDown } from '../../src/lab/lab-down.js';
+import { labUp } from '../../src/lab/lab-up.js';
+import { labNodes, labPowerStatus } from '../../src/lab/power.js';
+import { cleanupResource, rebuildStandby } from '../../src/lab/rebuild.js';
+import { nodeLinkUp } from '../../src/lab/network.js';
+import { findLabNode } from '../../src/lab/state.js';
+
+/**
+ * One lab for every cluster scenario of a test file: brought up once in
+ * `before`, torn down in `after` (also when a scenario failed). Agent from
+ * PGHA_LAB_AGENT (pgha by default); the source tree is built and installed first.
+ */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const LAB_AGENT: AgentChoice = process.env.PGHA_LAB_AGENT === 'paf' ? 'paf' : 'pgha';
+export const log = (line: string) => process.stderr.write(`# ${new Date().toISOString().slice(11, 23)} ${line}\n`);
+
+export async function bringLabUp(nodes = 3): Promise<void> {
+  await labDown(log);
+  await labUp({ nodes, agent: LAB_AGENT, buildRoot: REPO_ROOT, log });
+}
+
+export async function bringLabDown(): Promise<void> {
+  await labDown(log);
+}
+
+/** Waits until one primary holds the VIP and every node is a healthy standby; returns the primary. */
+export async function waitHealthy(timeoutMs: number, expectedPrimary?: string): Promise<ClusterStatus> {
+  const nodes = await labNodes();
+  return waitForCluster(`a healthy cluster${expectedPrimary ? ` with ${expectedPrimary} primary` : ''}`, timeoutMs, (s) =>
+    isHealthy(s, nodes, expectedPrimary),
+  );
+}
+
+export async function currentPrimary(): Promise<string> {
+  const status = await waitHealthy(60_000);
+  return status.promoted[0]!;
+}
+
+/**
+ * After a scenario: network back, fenced nodes re-cloned as standbys and
+ * booted, fail counts cleared, until the cluster is healthy again.
+ */
+export async function restoreHealthy(timeoutMs = 150_000): Promise<ClusterStatus> {
+  for (const node of await labNodes()) {
+    if (!(await nodeLinkUp(await findLabNode(node)))) await restoreNodeNetwork(node);
+  }
+  for (const node of await labNodes()) {
+    if ((await labPowerStatus(node)) === 'off') await rebuildStandby(node, log);
+  }
+  const status = await clusterStatus();
+  for (const node of await labNodes()) await cleanupResource(node).catch(() => undefined);
+  log(`restoring health from ${JSON.stringify(status)}`);
+  return waitHealthy(timeoutMs);
+}
+
+/** A row range no earlier run used: rows accumulate in one table across scenarios. */
+export const freshFirstRow = () => Date.now() * 1000;
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A random fault moment so detection samples every phase of the monitor interval. */
+export const randomDelay = (maxMs: number) => sleep(Math.floor(Math.random() * maxMs));

@@ -1,0 +1,52 @@
+import { rowsOnNode } from '../../src/lab/cluster-ops.js';
+import { LabWriter, missingAcknowledged, writeOutageMs, type WriteEvent } from '../../src/lab/writer.js';
+import { freshFirstRow, log } from './harness.js';
+
+/**
+ * Runs one fault with the writer going: writes must flow before the fault;
+ * after `fault` returns, writes must come back within `recoveryMs`. Returns
+ * what the assertions need: the outage and acknowledged rows missing on the
+ * primary at the end.
+ */
+export interface ScenarioResult {
+  faultAt: number;
+  outageMs: number | undefined;
+  acknowledged: number;
+  missing: WriteEvent[];
+  events: WriteEvent[];
+  primaryAfter: string;
+}
+
+export async function runWithWriter(
+  name: string,
+  fault: () => Promise<number>,
+  settle: () => Promise<string>,
+  recoveryMs = 60_000,
+): Promise<ScenarioResult> {
+  const first = freshFirstRow();
+  const writer = LabWriter.start({ first });
+  try {
+    await writer.waitForSuccesses(20, 20_000);
+    const faultAt = await fault();
+    await writer.waitForSuccesses(20, recoveryMs);
+    const primaryAfter = await settle();
+    await writer.waitForSuccesses(10, 20_000);
+    const events = await writer.stop();
+    const present = await rowsOnNode(primaryAfter, first);
+    const missing = missingAcknowledged(events, present);
+    const result = { faultAt, outageMs: writeOutageMs(events, faultAt), acknowledged: events.filter((e) => e.ok).length, missing, events, primaryAfter };
+    log(`${name}: primary ${primaryAfter}, write outage ${result.outageMs} ms, ${result.acknowledged} acknowledged, ${missing.length} missing`);
+    return result;
+  } finally {
+    await writer.stop();
+  }
+}
+
+/**
+ * Asynchronous replication may lose what the old primary acknowledged just
+ * before it died, never more: acknowledged rows missing must all have been
+ * acknowledged within `windowMs` before the fault.
+ */
+export function lostOutsideWindow(result: ScenarioResult, windowMs: number): WriteEvent[] {
+  return result.missing.filter((e) => e.end < result.faultAt - windowMs || e.start > result.faultAt);
+}

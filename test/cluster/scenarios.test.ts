@@ -1,0 +1,154 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { clearMove, movePromoted, receivedLsn } from '../../src/lab/cluster-ops.js';
+import { clusterStatus, waitForCluster } from '../../src/lab/cluster-query.js';
+import { cutNodeNetwork, killPostmaster, pauseWalReceiver } from '../../src/lab/faults.js';
+import { labNodes, labPowerOff, labPowerStatus } from '../../src/lab/power.js';
+import { cleanupResource } from '../../src/lab/rebuild.js';
+import { LAB_AGENT, bringLabDown, bringLabUp, currentPrimary, log, randomDelay, restoreHealthy, sleep, waitHealthy } from './harness.js';
+import { lostOutsideWindow, runWithWriter } from './scenario.js';
+
+/** Issue 3's failure scenarios against one 3-node lab, each with the writer running. */
+describe(`cluster scenarios (agent ${LAB_AGENT})`, { timeout: 19 * 60_000 }, () => {
+  before(async () => bringLabUp(3), { timeout: 6 * 60_000 });
+  after(async () => bringLabDown(), { timeout: 60_000 });
+
+  const standbysOf = async (primary: string) => (await labNodes()).filter((n) => n !== primary);
+
+  it('1. kill -9 of the primary postmaster: recovered, no acknowledged write lost', { timeout: 180_000 }, async () => {
+    const primary = await currentPrimary();
+    const r = await runWithWriter(
+      'postmaster kill',
+      async () => {
+        await randomDelay(5_000);
+        const at = Date.now();
+        await killPostmaster(primary);
+        return at;
+      },
+      async () => (await waitHealthy(120_000)).promoted[0]!,
+    );
+    assert.deepEqual(r.missing, [], 'crash recovery keeps every acknowledged commit');
+    assert.ok(r.outageMs !== undefined && r.outageMs < 60_000, `writes came back (${r.outageMs} ms)`);
+    await cleanupResource(r.primaryAfter);
+    await restoreHealthy();
+  });
+
+  it('2. the primary node crashes: fenced, a standby promoted, writes back', { timeout: 240_000 }, async () => {
+    const primary = await currentPrimary();
+    const r = await runWithWriter(
+      'primary node crash',
+      async () => {
+        await randomDelay(3_000);
+        const at = Date.now();
+        await labPowerOff(primary);
+        return at;
+      },
+      async () => (await waitForCluster('a new primary with the VIP', 90_000, (s) => s.promoted.length === 1 && s.promoted[0] !== primary && s.vip[0] === s.promoted[0])).promoted[0]!,
+    );
+    assert.notEqual(r.primaryAfter, primary);
+    assert.deepEqual(lostOutsideWindow(r, 1_000), [], 'only writes acknowledged in the last second may be lost');
+    assert.equal(await labPowerStatus(primary), 'off', 'the crashed node stays off after fencing');
+    await restoreHealthy();
+  });
+
+  it('3. a lagging standby is not promoted: the most advanced one is', { timeout: 240_000 }, async () => {
+    const primary = await currentPrimary();
+    const [lagging, advanced] = await standbysOf(primary);
+    let paused: number[] = [];
+    try {
+      const r = await runWithWriter(
+        'lagging standby',
+        async () => {
+          paused = await pauseWalReceiver(lagging!, true);
+          assert.ok(paused.length > 0, `${lagging} has a WAL receiver to pause`);
+          await sleep(3_000);
+          const [lag, adv] = [await receivedLsn(lagging!), await receivedLsn(advanced!)];
+          assert.ok(lag !== undefined && adv !== undefined && lag < adv, `${lagging} (${lag}) is behind ${advanced} (${adv})`);
+          const at = Date.now();
+          await labPowerOff(primary);
+          return at;
+        },
+        async () => (await waitForCluster('a new primary with the VIP', 90_000, (s) => s.promoted.length === 1 && s.promoted[0] !== primary && s.vip[0] === s.promoted[0])).promoted[0]!,
+      );
+      assert.equal(r.primaryAfter, advanced, `the most advanced standby (${advanced}) is promoted, not ${lagging}`);
+      assert.deepEqual(lostOutsideWindow(r, 1_000), []);
+    } finally {
+      if (paused.length > 0) await pauseWalReceiver(lagging!, false);
+    }
+    await restoreHealthy();
+  });
+
+  it('4. planned switchover to a chosen standby and back: no acknowledged write lost', { timeout: 240_000 }, async () => {
+    const original = await currentPrimary();
+    const [target] = await standbysOf(original);
+    for (const [to, from] of [[target!, original], [original, target!]] as const) {
+      const r = await runWithWriter(
+        `switchover ${from} -> ${to}`,
+        async () => {
+          const at = Date.now();
+          await movePromoted(from, to);
+          return at;
+        },
+        async () => {
+          const s = await waitHealthy(120_000, to);
+          await clearMove(to);
+          return s.promoted[0]!;
+        },
+      );
+      assert.equal(r.primaryAfter, to);
+      assert.deepEqual(r.missing, [], 'a switchover loses nothing');
+    }
+    await waitHealthy(60_000, original);
+  });
+
+  it('5. kill -9 of a standby postmaster: writes go on, the standby recovers', { timeout: 180_000 }, async () => {
+    const primary = await currentPrimary();
+    const [standby] = await standbysOf(primary);
+    const r = await runWithWriter(
+      'standby postmaster kill',
+      async () => {
+        const at = Date.now();
+        await killPostmaster(standby!);
+        return at;
+      },
+      async () => (await waitHealthy(120_000, primary)).promoted[0]!,
+    );
+    assert.equal(r.primaryAfter, primary);
+    assert.deepEqual(r.missing, []);
+    const longestGap = maxGapMs(r.events);
+    assert.ok(longestGap < 2_000, `writes were not interrupted (longest gap ${longestGap} ms)`);
+    await cleanupResource(standby!);
+    await restoreHealthy();
+  });
+
+  it('6. the primary loses its network: the majority fences it and fails over', { timeout: 240_000 }, async () => {
+    const primary = await currentPrimary();
+    const r = await runWithWriter(
+      'primary network cut',
+      async () => {
+        await randomDelay(3_000);
+        const at = Date.now();
+        await cutNodeNetwork(primary);
+        return at;
+      },
+      async () => {
+        const s = await waitForCluster('a new primary with the VIP', 90_000, (st) => st.promoted.length === 1 && st.promoted[0] !== primary && st.vip[0] === st.promoted[0]);
+        return s.promoted[0]!;
+      },
+    );
+    assert.notEqual(r.primaryAfter, primary);
+    // Fenced: no process of the isolated node survives, so it cannot keep a writable primary.
+    assert.equal(await labPowerStatus(primary), 'off', 'the isolated primary was fenced');
+    assert.deepEqual(lostOutsideWindow(r, 1_000), []);
+    const seen = await clusterStatus();
+    log(`after the cut: ${JSON.stringify(seen)}`);
+    await restoreHealthy();
+  });
+});
+
+function maxGapMs(events: ReadonlyArray<{ ok: boolean; end: number }>): number {
+  const oks = events.filter((e) => e.ok).map((e) => e.end);
+  let gap = 0;
+  for (let i = 1; i < oks.length; i += 1) gap = Math.max(gap, oks[i]! - oks[i - 1]!);
+  return gap;
+}
