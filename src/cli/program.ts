@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { makeInstallCommand } from './commands/install.js';
 import { makeLabCommand } from './commands/lab.js';
 import { makeConfigureCommand } from './commands/configure.js';
+import { makeStatusCommand } from './commands/status.js';
 
 /** The pgha command tree: one factory per command group, each in its own module. */
 export function makeProgram(): Command {
@@ -13,6 +14,7 @@ export function makeProgram(): Command {
   program.addCommand(makeInstallCommand());
   program.addCommand(makeLabCommand());
   program.addCommand(makeConfigureCommand());
+  program.addCommand(makeStatusCommand());
   return program;
 }
 

@@ -1,0 +1,72 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { sleep } from '../../exec/deadline.js';
+import { run } from '../../exec/run.js';
+import { parseHostFlags } from '../../pacemaker/corosync.js';
+import { probePostgres } from '../../pacemaker/pg-probe.js';
+import { takeSnapshot, type GatherOptions } from '../../pacemaker/status-gather.js';
+import { formatStatus } from '../../pacemaker/status-format.js';
+import { CliError, EXIT } from '../errors.js';
+
+/** PostgreSQL connect + query budget per node: an unreachable node must not hold the table up. */
+export const PG_TIMEOUT_MS = 2000;
+
+export interface StatusFlags {
+  resource?: string;
+  host: string[];
+  json?: boolean;
+  watch?: number | true;
+}
+
+export function gatherOptions(flags: StatusFlags): GatherOptions {
+  let hosts: Map<string, string>;
+  try {
+    hosts = parseHostFlags(flags.host);
+  } catch (error) {
+    throw new CliError((error as Error).message, EXIT.USAGE);
+  }
+  return { runner: run, probe: probePostgres, resource: flags.resource, hosts, pgTimeoutMs: PG_TIMEOUT_MS };
+}
+
+/** One status report, as text or JSON. */
+export async function statusReport(options: GatherOptions, json: boolean): Promise<string> {
+  const { status } = await takeSnapshot(options);
+  return json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status);
+}
+
+const parseSeconds = (value: string) => {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0.5 || seconds > 3600) throw new InvalidArgumentError('expected seconds between 0.5 and 3600');
+  return seconds;
+};
+
+export function makeStatusCommand(): Command {
+  return new Command('status')
+    .description('one row per node: Pacemaker state and role, PostgreSQL state, timeline, LSNs, lag, sync state, promotion score, last failure, fence device')
+    .option('--resource <id>', 'the ocf:pgha:postgresql primitive (default: the only one)')
+    .option('--host <node=address>', "reach a node's PostgreSQL at this address (repeatable; default: corosync ring0_addr)", (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--json', 'machine-readable output')
+    .option('--watch [seconds]', 'refresh in place every few seconds (default 2)', parseSeconds)
+    .exitOverride()
+    .action(async (flags: StatusFlags) => {
+      const options = gatherOptions(flags);
+      const json = Boolean(flags.json);
+      if (flags.watch === undefined) {
+        process.stdout.write(await statusReport(options, json));
+        return;
+      }
+      const interval = flags.watch === true ? 2 : flags.watch;
+      for (;;) {
+        let text: string;
+        try {
+          text = await statusReport(options, json);
+        } catch (error) {
+          if (!(error instanceof CliError)) throw error;
+          text = `pgha: ${error.message}\n`;
+        }
+        // Home the cursor and clear the screen, then redraw: refreshes in place on a terminal.
+        const prefix = process.stdout.isTTY ? '\x1b[H\x1b[2J' : '';
+        process.stdout.write(`${prefix}${new Date().toISOString()}  (every ${interval}s, Ctrl-C to stop)\n${text}`);
+        await sleep(interval * 1000);
+      }
+    });
+}

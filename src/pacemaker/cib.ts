@@ -1,0 +1,163 @@
+import { attr, child, children, descendants, nvpairs, parseXml, type XmlElement } from './xml.js';
+
+export interface CibNode {
+  id: string;
+  uname: string;
+}
+
+/** The ocf:pgha:postgresql primitive, its clone and its instance attributes. */
+export interface CibPgResource {
+  primitiveId: string;
+  cloneId?: string;
+  params: Record<string, string>;
+  cloneMeta: Record<string, string>;
+}
+
+export interface CibFenceDevice {
+  id: string;
+  agent: string;
+  params: Record<string, string>;
+  targetRole?: string;
+}
+
+export interface CibFencingLevel {
+  index: number;
+  target?: string;
+  targetPattern?: string;
+  targetAttribute?: string;
+  targetValue?: string;
+  devices: string[];
+}
+
+export interface Cib {
+  nodes: CibNode[];
+  properties: Record<string, string>;
+  pgResources: CibPgResource[];
+  fenceDevices: CibFenceDevice[];
+  fencingLevels: CibFencingLevel[];
+  /** Permanent node attributes (nodes section), per uname: standby, fencing-topology target-attribute values. */
+  nodeAttributes: Record<string, Record<string, string>>;
+}
+
+export const PG_AGENT = { class: 'ocf', provider: 'pgha', type: 'postgresql' } as const;
+
+export async function parseCib(xml: string): Promise<Cib> {
+  const doc = await parseXml(xml);
+  const cib = doc['cib'];
+  if (!cib) throw new Error('not a CIB: no <cib> element');
+  const configuration = child(cib, 'configuration');
+  const resources = child(configuration, 'resources');
+  const nodeAttributes: Cib['nodeAttributes'] = {};
+  const nodes = children(child(configuration, 'nodes'), 'node').map((n) => {
+    const node = { id: attr(n, 'id') ?? '', uname: attr(n, 'uname') ?? attr(n, 'id') ?? '' };
+    nodeAttributes[node.uname] = nvpairs(n, 'instance_attributes');
+    return node;
+  });
+  const pgResources: CibPgResource[] = [];
+  for (const clone of children(resources, 'clone')) {
+    for (const primitive of children(clone, 'primitive').filter(isPgAgent)) {
+      pgResources.push({
+        primitiveId: attr(primitive, 'id')!,
+        cloneId: attr(clone, 'id')!,
+        params: nvpairs(primitive, 'instance_attributes'),
+        cloneMeta: nvpairs(clone, 'meta_attributes'),
+      });
+    }
+  }
+  for (const primitive of children(resources, 'primitive').filter(isPgAgent)) {
+    pgResources.push({ primitiveId: attr(primitive, 'id')!, params: nvpairs(primitive, 'instance_attributes'), cloneMeta: {} });
+  }
+  const fenceDevices = descendants(resources, 'primitive')
+    .filter((p) => attr(p, 'class') === 'stonith')
+    .map((p) => {
+      const meta = nvpairs(p, 'meta_attributes');
+      return {
+        id: attr(p, 'id')!,
+        agent: attr(p, 'type') ?? '',
+        params: nvpairs(p, 'instance_attributes'),
+        ...(meta['target-role'] ? { targetRole: meta['target-role'] } : {}),
+      };
+    });
+  const fencingLevels = children(child(configuration, 'fencing-topology'), 'fencing-level').map((l) => ({
+    index: Number(attr(l, 'index') ?? 0),
+    ...opt('target', attr(l, 'target')),
+    ...opt('targetPattern', attr(l, 'target-pattern')),
+    ...opt('targetAttribute', attr(l, 'target-attribute')),
+    ...opt('targetValue', attr(l, 'target-value')),
+    devices: (attr(l, 'devices') ?? '').split(',').filter((d) => d !== ''),
+  }));
+  return {
+    nodes,
+    properties: nvpairs(child(configuration, 'crm_config'), 'cluster_property_set'),
+    pgResources,
+    fenceDevices,
+    fencingLevels,
+    nodeAttributes,
+  };
+}
+
+const isPgAgent = (p: XmlElement) =>
+  attr(p, 'class') === PG_AGENT.class && attr(p, 'provider') === PG_AGENT.provider && attr(p, 'type') === PG_AGENT.type;
+const opt = <K extends string>(key: K, value: string | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, string>));
+
+/** The pgha resource to report on: the one named, or the only one configured. */
+export function findPgResource(cib: Cib, primitiveId?: string): CibPgResource {
+  if (primitiveId) {
+    const found = cib.pgResources.find((r) => r.primitiveId === primitiveId || r.cloneId === primitiveId);
+    if (!found) throw new Error(`no ${PG_AGENT.class}:${PG_AGENT.provider}:${PG_AGENT.type} resource named ${primitiveId} in the CIB`);
+    return found;
+  }
+  if (cib.pgResources.length === 0) {
+    throw new Error(`no ${PG_AGENT.class}:${PG_AGENT.provider}:${PG_AGENT.type} resource in the CIB (run pgha configure first)`);
+  }
+  if (cib.pgResources.length > 1) {
+    throw new Error(`several pgha resources (${cib.pgResources.map((r) => r.primitiveId).join(', ')}): choose one with --resource`);
+  }
+  return cib.pgResources[0]!;
+}
+
+/** Pacemaker's default: fencing is on unless stonith-enabled says otherwise. */
+export function stonithEnabled(cib: Cib): boolean {
+  const value = cib.properties['stonith-enabled'];
+  return value === undefined || /^(true|yes|on|1|y)$/i.test(value);
+}
+
+/**
+ * The fence devices that can fence `node`, as far as the CIB tells: fencing-topology levels when
+ * one targets the node, else devices whose pcmk_host_list / pcmk_host_map name it. A device with
+ * neither asks the agent at fence time (dynamic list): it is listed with a "?".
+ */
+export function fenceDevicesFor(cib: Cib, node: string): string[] {
+  const levels = cib.fencingLevels.filter((l) => levelTargets(cib, l, node)).sort((a, b) => a.index - b.index);
+  if (levels.length > 0) return [...new Set(levels.flatMap((l) => l.devices))];
+  const covering: string[] = [];
+  for (const device of cib.fenceDevices) {
+    if (device.targetRole?.toLowerCase() === 'stopped') continue;
+    const check = device.params['pcmk_host_check'];
+    const list = device.params['pcmk_host_list'];
+    const map = device.params['pcmk_host_map'];
+    if (check === 'none') covering.push(device.id);
+    else if (list !== undefined || map !== undefined) {
+      if (hostListNames(list).includes(node) || hostMapNames(map).includes(node)) covering.push(device.id);
+    } else covering.push(`${device.id}?`);
+  }
+  return covering;
+}
+
+function levelTargets(cib: Cib, level: CibFencingLevel, node: string): boolean {
+  if (level.target !== undefined) return level.target === node;
+  if (level.targetPattern !== undefined) {
+    try {
+      return new RegExp(level.targetPattern).test(node);
+    } catch {
+      return false;
+    }
+  }
+  if (level.targetAttribute !== undefined) return cib.nodeAttributes[node]?.[level.targetAttribute] === level.targetValue;
+  return false;
+}
+
+const hostListNames = (list: string | undefined) => (list ?? '').split(/[\s,;]+/).filter((n) => n !== '');
+/** pcmk_host_map: "node1:port1;node2:port2" (also separated by spaces or commas). */
+const hostMapNames = (map: string | undefined) =>
+  (map ?? '').split(/[\s,;]+/).map((entry) => entry.split(/[:=]/)[0]!).filter((n) => n !== '');

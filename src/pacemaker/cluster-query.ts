@@ -1,0 +1,63 @@
+import { CliError, EXIT } from '../cli/errors.js';
+import type { RunResult } from '../exec/run.js';
+import type { Runner } from './apply-plan.js';
+import { parseCib, type Cib } from './cib.js';
+import { parseCorosyncNodelist } from './corosync.js';
+import { parseCrmMon, type CrmMon } from './crm-mon.js';
+
+const TOOL_TIMEOUT_MS = 15_000;
+
+/** Pacemaker's exit codes (crm_exit_t) that mean "ask again as root" and "no cluster here". */
+const CRM_EX_INSUFFICIENT_PRIV = 4;
+const CRM_EX_NOT_CONNECTED = 102;
+
+/** Turns a failed Pacemaker tool into the CLI error an operator can act on. */
+export function clusterToolError(result: RunResult, detail: string): CliError {
+  const text = `${detail}\n${result.stderr}\n${result.stdout}`;
+  const tool = result.command.split(' ')[0]!;
+  if (result.exitCode === CRM_EX_INSUFFICIENT_PRIV || /permission denied|insufficient privileges|not authorized/i.test(text)) {
+    return new CliError(`${tool}: permission denied: run as root or as a member of the haclient group`, EXIT.PERMISSION);
+  }
+  if (result.exitCode === CRM_EX_NOT_CONNECTED || /not connected|connection refused|could not connect/i.test(text)) {
+    return new CliError(`the cluster is not running on this node (${tool}: ${firstLine(detail || result.stderr) || 'not connected'})`, EXIT.UNREACHABLE);
+  }
+  if (result.timedOut) return new CliError(`${tool} timed out: the cluster did not answer`, EXIT.UNREACHABLE);
+  return new CliError(`${tool} exited ${result.exitCode}: ${firstLine(detail || result.stderr || result.stdout)}`, EXIT.FAILED);
+}
+
+export async function readCrmMon(runner: Runner): Promise<CrmMon> {
+  const result = await runner('crm_mon', ['--output-as=xml'], { timeoutMs: TOOL_TIMEOUT_MS });
+  let mon: CrmMon | undefined;
+  try {
+    mon = await parseCrmMon(result.stdout);
+  } catch {
+    mon = undefined;
+  }
+  if (result.exitCode !== 0 || !mon || mon.code !== 0) {
+    throw clusterToolError(result, mon ? [mon.message, ...mon.errors].join('; ') : '');
+  }
+  return mon;
+}
+
+export async function readCib(runner: Runner): Promise<Cib> {
+  const result = await runner('cibadmin', ['-Q'], { timeoutMs: TOOL_TIMEOUT_MS });
+  if (result.exitCode !== 0) throw clusterToolError(result, result.stderr);
+  return parseCib(result.stdout);
+}
+
+/**
+ * How to reach each node's PostgreSQL: `--host` flags first, then corosync's nodelist (ring0_addr),
+ * then the node name itself, left to DNS.
+ */
+export async function resolveAddresses(runner: Runner, nodes: readonly string[], flags: Map<string, string>): Promise<Map<string, string>> {
+  const addresses = new Map<string, string>();
+  let nodelist = new Map<string, string>();
+  if (nodes.some((n) => !flags.has(n))) {
+    const result = await runner('corosync-cmapctl', ['-b', 'nodelist.node'], { timeoutMs: 5000 });
+    if (result.exitCode === 0) nodelist = parseCorosyncNodelist(result.stdout);
+  }
+  for (const node of nodes) addresses.set(node, flags.get(node) ?? nodelist.get(node) ?? node);
+  return addresses;
+}
+
+const firstLine = (text: string) => text.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';

@@ -1,0 +1,56 @@
+import { CliError, EXIT } from '../cli/errors.js';
+import type { Runner } from './apply-plan.js';
+import { findPgResource, type Cib, type CibPgResource } from './cib.js';
+import { readCib, readCrmMon, resolveAddresses } from './cluster-query.js';
+import type { CrmMon } from './crm-mon.js';
+import type { PgProbe, PgTarget } from './pg-probe.js';
+import { buildClusterStatus, type ClusterStatus } from './status-model.js';
+
+export interface GatherOptions {
+  runner: Runner;
+  probe: (target: PgTarget, timeoutMs: number) => Promise<PgProbe>;
+  /** --resource: the primitive (or clone) id; default, the only ocf:pgha:postgresql resource. */
+  resource?: string;
+  hosts: Map<string, string>;
+  /** Per-node PostgreSQL connect + query timeout. */
+  pgTimeoutMs: number;
+}
+
+export interface Snapshot {
+  mon: CrmMon;
+  cib: Cib;
+  resource: CibPgResource;
+  addresses: Map<string, string>;
+  probes: Map<string, PgProbe>;
+  status: ClusterStatus;
+}
+
+/** Where the agent's PostgreSQL listens, from the resource's instance attributes (PAF names). */
+export function pgTargetFor(resource: CibPgResource, address: string): PgTarget {
+  return {
+    host: address,
+    port: Number(resource.params['pgport'] ?? 5432),
+    user: resource.params['system_user'] ?? 'postgres',
+    database: 'postgres',
+  };
+}
+
+/** One consistent look at the cluster: crm_mon, the CIB, then every node's PostgreSQL in parallel. */
+export async function takeSnapshot(options: GatherOptions): Promise<Snapshot> {
+  const mon = await readCrmMon(options.runner);
+  const cib = await readCib(options.runner);
+  let resource: CibPgResource;
+  try {
+    resource = findPgResource(cib, options.resource);
+  } catch (error) {
+    throw new CliError((error as Error).message, EXIT.FAILED);
+  }
+  const names = mon.nodes.length > 0 ? mon.nodes.map((n) => n.name) : cib.nodes.map((n) => n.uname);
+  const addresses = await resolveAddresses(options.runner, names, options.hosts);
+  const probes = new Map(
+    await Promise.all(
+      names.map(async (name) => [name, await options.probe(pgTargetFor(resource, addresses.get(name)!), options.pgTimeoutMs)] as const),
+    ),
+  );
+  return { mon, cib, resource, addresses, probes, status: buildClusterStatus({ mon, cib, resource, addresses, probes }) };
+}

@@ -1,0 +1,115 @@
+import type { Cib, CibPgResource } from './cib.js';
+import { fenceDevicesFor } from './cib.js';
+import { failuresOf, nodeState, rolesByNode, type CrmMon, type MonFailure, type NodeState } from './crm-mon.js';
+import { lsnDiff, type PgProbe, type ReplicationRow } from './pg-probe.js';
+
+export type PgState = 'primary' | 'streaming' | 'standby' | 'unreachable';
+
+/** One row of `pgha status`: what Pacemaker and PostgreSQL each say about a node. */
+export interface NodeStatus {
+  node: string;
+  address: string;
+  pacemaker: NodeState;
+  role: string;
+  postgres: PgState;
+  /** Why PostgreSQL is unreachable, or the WAL receiver state of a standby that is not streaming. */
+  postgresDetail?: string;
+  timeline?: number;
+  /** Primary: current WAL position. */
+  currentLsn?: string;
+  receiveLsn?: string;
+  replayLsn?: string;
+  lagBytes?: number;
+  lagSeconds?: number;
+  syncState?: string;
+  promotionScore?: string;
+  lastFailure?: { operation: string; exitStatus: string; exitReason: string; when?: string };
+  fencing: string[];
+}
+
+export interface ClusterStatus {
+  resource: string;
+  clone?: string;
+  dc?: string;
+  withQuorum?: boolean;
+  stonithEnabled: boolean;
+  maintenanceMode: boolean;
+  failedActions: number;
+  nodes: NodeStatus[];
+}
+
+export interface StatusInput {
+  mon: CrmMon;
+  cib: Cib;
+  resource: CibPgResource;
+  addresses: Map<string, string>;
+  probes: Map<string, PgProbe>;
+}
+
+export function buildClusterStatus({ mon, cib, resource, addresses, probes }: StatusInput): ClusterStatus {
+  const roles = rolesByNode(mon, resource.primitiveId);
+  const failures = failuresOf(mon, resource.primitiveId);
+  const primaryNode = [...probes].find(([, p]) => p.reachable && !p.inRecovery)?.[0];
+  const primary = primaryNode ? probes.get(primaryNode) : undefined;
+  const primaryLsn = primary?.reachable ? primary.currentLsn : undefined;
+  const names = mon.nodes.length > 0 ? mon.nodes.map((n) => n.name) : cib.nodes.map((n) => n.uname);
+  const nodes = names.map((name): NodeStatus => {
+    const monNode = mon.nodes.find((n) => n.name === name);
+    const probe = probes.get(name) ?? { reachable: false as const, error: 'not queried' };
+    const address = addresses.get(name) ?? name;
+    const failure = failures.find((f) => f.node === name);
+    const row: NodeStatus = {
+      node: name,
+      address,
+      pacemaker: monNode ? nodeState(monNode, mon.fenceHistory) : 'offline',
+      role: roles.get(name) ?? 'Stopped',
+      postgres: 'unreachable',
+      fencing: fenceDevicesFor(cib, name),
+      ...(mon.attributes[name]?.[`master-${resource.primitiveId}`] !== undefined
+        ? { promotionScore: mon.attributes[name]![`master-${resource.primitiveId}`] }
+        : {}),
+      ...(failure ? { lastFailure: describeFailure(failure) } : {}),
+    };
+    if (!probe.reachable) return { ...row, postgresDetail: probe.error };
+    row.timeline = probe.timeline;
+    if (!probe.inRecovery) {
+      return { ...row, postgres: 'primary', ...(probe.currentLsn ? { currentLsn: probe.currentLsn } : {}) };
+    }
+    const streaming = probe.receiverStatus === 'streaming';
+    Object.assign(row, {
+      postgres: streaming ? 'streaming' : 'standby',
+      ...(streaming ? {} : { postgresDetail: probe.receiverStatus ? `WAL receiver ${probe.receiverStatus}` : 'no WAL receiver' }),
+      ...(probe.receiveLsn ? { receiveLsn: probe.receiveLsn } : {}),
+      ...(probe.replayLsn ? { replayLsn: probe.replayLsn } : {}),
+    });
+    const position = probe.replayLsn ?? probe.receiveLsn;
+    if (primaryLsn && position) row.lagBytes = lsnDiff(primaryLsn, position);
+    const replication = primary?.reachable ? findReplicationRow(primary.replication, name, address) : undefined;
+    if (replication) {
+      row.syncState = replication.syncState;
+      if (replication.replayLagSeconds !== undefined) row.lagSeconds = replication.replayLagSeconds;
+      else if (row.lagBytes === 0) row.lagSeconds = 0;
+    }
+    return row;
+  });
+  return {
+    resource: resource.primitiveId,
+    ...(resource.cloneId ? { clone: resource.cloneId } : {}),
+    ...(mon.dc ? { dc: mon.dc } : {}),
+    ...(mon.withQuorum !== undefined ? { withQuorum: mon.withQuorum } : {}),
+    stonithEnabled: mon.stonithEnabled ?? true,
+    maintenanceMode: mon.maintenanceMode ?? false,
+    failedActions: mon.failures.length,
+    nodes,
+  };
+}
+
+/** A standby's row in the primary's pg_stat_replication: by application_name (the node name), else by address. */
+export function findReplicationRow(rows: readonly ReplicationRow[], node: string, address: string): ReplicationRow | undefined {
+  return rows.find((r) => r.applicationName === node) ?? rows.find((r) => r.clientAddr === address);
+}
+
+function describeFailure(f: MonFailure): NonNullable<NodeStatus['lastFailure']> {
+  const operation = f.intervalMs > 0 ? `${f.task} (${f.intervalMs / 1000}s)` : f.task;
+  return { operation, exitStatus: f.exitStatus, exitReason: f.exitReason, ...(f.lastRcChange ? { when: f.lastRcChange } : {}) };
+}

@@ -1,0 +1,71 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fenceDevicesFor, findPgResource, parseCib, stonithEnabled, type Cib } from '../../../src/pacemaker/cib.js';
+import { parseCorosyncNodelist, parseHostFlags } from '../../../src/pacemaker/corosync.js';
+import { fixture } from './fixtures.js';
+
+test('the pgha resource, its clone and instance attributes; nodes; properties', async () => {
+  const cib = await parseCib(fixture('healthy.cib.xml'));
+  assert.deepEqual(cib.nodes, [{ id: '1', uname: 'node1' }, { id: '2', uname: 'node2' }, { id: '3', uname: 'node3' }]);
+  const resource = findPgResource(cib);
+  assert.equal(resource.primitiveId, 'pgsqld');
+  assert.equal(resource.cloneId, 'pgsqld-clone');
+  assert.deepEqual(resource.params, {
+    bindir: '/usr/lib/postgresql/15/bin', pgdata: '/etc/postgresql/15/main', datadir: '/var/lib/postgresql/15/main',
+    pgport: '5432', system_user: 'postgres',
+  });
+  assert.equal(resource.cloneMeta['promotable'], 'true');
+  assert.equal(findPgResource(cib, 'pgsqld-clone').primitiveId, 'pgsqld');
+  assert.throws(() => findPgResource(cib, 'other'), /no ocf:pgha:postgresql resource named other/);
+  assert.equal(stonithEnabled(cib), true);
+  assert.equal(stonithEnabled({ ...cib, properties: { 'stonith-enabled': 'false' } }), false);
+  assert.equal(stonithEnabled({ ...cib, properties: {} }), true);
+  assert.deepEqual((await parseCib(fixture('degraded.cib.xml'))).nodeAttributes['node2'], { standby: 'on' });
+});
+
+test('fence device covering a node: host lists, host maps, topology, dynamic devices', async () => {
+  const cib = await parseCib(fixture('healthy.cib.xml'));
+  assert.deepEqual(['node1', 'node2', 'node3'].map((n) => fenceDevicesFor(cib, n)), [['fence-node1'], ['fence-node2'], ['fence-node3']]);
+  const custom: Cib = {
+    ...cib,
+    fenceDevices: [
+      { id: 'ipmi', agent: 'fence_ipmilan', params: { pcmk_host_map: 'node1:10.0.0.1;node2:10.0.0.2' } },
+      { id: 'sbd', agent: 'fence_sbd', params: {} },
+      { id: 'off', agent: 'fence_dummy', params: { pcmk_host_list: 'node1' }, targetRole: 'Stopped' },
+    ],
+    fencingLevels: [],
+  };
+  assert.deepEqual(fenceDevicesFor(custom, 'node1'), ['ipmi', 'sbd?']);
+  assert.deepEqual(fenceDevicesFor(custom, 'node3'), ['sbd?']);
+  const topology: Cib = {
+    ...custom,
+    fencingLevels: [
+      { index: 2, target: 'node1', devices: ['pdu'] },
+      { index: 1, target: 'node1', devices: ['ipmi'] },
+      { index: 1, targetPattern: '^node[23]$', devices: ['kdump', 'ipmi'] },
+    ],
+  };
+  assert.deepEqual(fenceDevicesFor(topology, 'node1'), ['ipmi', 'pdu']);
+  assert.deepEqual(fenceDevicesFor(topology, 'node3'), ['kdump', 'ipmi']);
+  assert.deepEqual(fenceDevicesFor({ ...cib, fenceDevices: [] }, 'node1'), []);
+});
+
+test('no pgha resource in an empty CIB', async () => {
+  const cib = await parseCib('<cib><configuration><crm_config/><nodes/><resources/><constraints/></configuration><status/></cib>');
+  assert.throws(() => findPgResource(cib), /no ocf:pgha:postgresql resource in the CIB \(run pgha configure first\)/);
+  await assert.rejects(parseCib('<pacemaker-result/>'), /not a CIB/);
+});
+
+test('corosync nodelist and --host flags', () => {
+  const addresses = parseCorosyncNodelist([
+    'nodelist.local_node_pos (u32) = 0',
+    'nodelist.node.0.name (str) = node1',
+    'nodelist.node.0.nodeid (u32) = 1',
+    'nodelist.node.0.ring0_addr (str) = 10.20.0.11',
+    'nodelist.node.1.nodeid (u32) = 2',
+    'nodelist.node.1.ring0_addr (str) = 10.20.0.12',
+  ].join('\n'));
+  assert.deepEqual([...addresses], [['node1', '10.20.0.11'], ['10.20.0.12', '10.20.0.12']]);
+  assert.deepEqual([...parseHostFlags(['node1=127.0.0.1', 'node2=db2.example'])], [['node1', '127.0.0.1'], ['node2', 'db2.example']]);
+  assert.throws(() => parseHostFlags(['node1']), /--host node1: expected node=address/);
+});

@@ -1,0 +1,115 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CliError, EXIT } from '../../../src/cli/errors.js';
+import { lsnDiff, lsnToBigInt, type PgProbe, type PgTarget } from '../../../src/pacemaker/pg-probe.js';
+import { formatStatus } from '../../../src/pacemaker/status-format.js';
+import { takeSnapshot } from '../../../src/pacemaker/status-gather.js';
+import { fixtureRunner } from './fixtures.js';
+
+const primary: PgProbe = {
+  reachable: true, inRecovery: false, timeline: 3, currentLsn: '0/5000148',
+  replication: [
+    { applicationName: 'node2', clientAddr: '10.20.0.12', state: 'streaming', syncState: 'sync', replayLsn: '0/5000148' },
+    { applicationName: 'walreceiver', clientAddr: '10.20.0.13', state: 'streaming', syncState: 'async', replayLsn: '0/4FFF000', replayLagSeconds: 1.25 },
+  ],
+};
+const standby = (replayLsn: string, receiverStatus = 'streaming'): PgProbe => ({
+  reachable: true, inRecovery: true, timeline: 3, receiveLsn: '0/5000148', replayLsn, receiverStatus, senderHost: '10.20.0.100', replication: [],
+});
+
+function probes(map: Record<string, PgProbe>) {
+  const targets: PgTarget[] = [];
+  const probe = async (target: PgTarget) => {
+    targets.push(target);
+    const node = { '10.20.0.11': 'node1', '10.20.0.12': 'node2', '10.20.0.13': 'node3' }[target.host] ?? target.host;
+    return map[node] ?? { reachable: false as const, error: `connect ECONNREFUSED ${target.host}:${target.port}` };
+  };
+  return { probe, targets };
+}
+
+test('healthy cluster: one row per node joining crm_mon, the CIB and each PostgreSQL', async () => {
+  const { runner } = fixtureRunner('healthy');
+  const { probe, targets } = probes({ node1: primary, node2: standby('0/5000148'), node3: standby('0/4FFF000') });
+  const { status } = await takeSnapshot({ runner, probe, hosts: new Map(), pgTimeoutMs: 500 });
+  assert.deepEqual(targets.map((t) => `${t.user}@${t.host}:${t.port}/${t.database}`).sort(), [
+    'postgres@10.20.0.11:5432/postgres', 'postgres@10.20.0.12:5432/postgres', 'postgres@10.20.0.13:5432/postgres',
+  ]);
+  assert.equal(status.resource, 'pgsqld');
+  assert.equal(status.clone, 'pgsqld-clone');
+  assert.equal(status.stonithEnabled, true);
+  const [n1, n2, n3] = status.nodes;
+  assert.deepEqual(n1, {
+    node: 'node1', address: '10.20.0.11', pacemaker: 'online', role: 'Promoted', postgres: 'primary', timeline: 3,
+    currentLsn: '0/5000148', fencing: ['fence-node1'], promotionScore: '1001',
+  });
+  assert.deepEqual(
+    [n2!.role, n2!.postgres, n2!.lagBytes, n2!.lagSeconds, n2!.syncState, n2!.promotionScore],
+    ['Unpromoted', 'streaming', 0, 0, 'sync', '1000'],
+  );
+  // node3 is matched by client address (its application_name is the default "walreceiver").
+  assert.deepEqual([n3!.lagBytes, n3!.lagSeconds, n3!.syncState, n3!.receiveLsn, n3!.replayLsn], [0x1148, 1.25, 'async', '0/5000148', '0/4FFF000']);
+  const text = formatStatus(status);
+  assert.match(text, /^resource pgsqld \(clone pgsqld-clone\), DC none, fencing enabled, 0 failed actions$/m);
+  assert.match(text, /^NODE\s+PACEMAKER\s+ROLE\s+POSTGRESQL\s+TL\s+LSN \(RECEIVE\/REPLAY\)\s+LAG\s+SYNC\s+SCORE\s+LAST FAILURE\s+FENCING$/m);
+  assert.match(text, /^node1\s+online\s+Promoted\s+primary\s+3\s+0\/5000148\s+-\s+-\s+1001\s+-\s+fence-node1$/m);
+  assert.match(text, /^node3\s+online\s+Unpromoted\s+streaming\s+3\s+0\/5000148 \/ 0\/4FFF000\s+4\.3 KiB, 1\.3s\s+async\s+990\s+-\s+fence-node3$/m);
+});
+
+test('degraded cluster: unreachable PostgreSQL is a row with its reason; failure with exit reason; --host wins', async () => {
+  const { runner, calls } = fixtureRunner('degraded');
+  const { probe, targets } = probes({ node1: { ...primary, replication: [] }, node3: standby('0/4000000', 'waiting') });
+  const hosts = new Map([['node2', '10.20.0.12'], ['node1', '10.20.0.11'], ['node3', '10.20.0.13']]);
+  const { status } = await takeSnapshot({ runner, probe, hosts, pgTimeoutMs: 500 });
+  assert.ok(!calls.includes('corosync-cmapctl -b nodelist.node'), 'all addresses given: corosync not asked');
+  assert.equal(targets.length, 3);
+  const [, n2, n3] = status.nodes;
+  assert.deepEqual([n2!.pacemaker, n2!.role, n2!.postgres, n2!.postgresDetail], ['standby', 'Stopped', 'unreachable', 'connect ECONNREFUSED 10.20.0.12:5432']);
+  assert.deepEqual([n3!.postgres, n3!.postgresDetail, n3!.lagBytes, n3!.syncState, n3!.promotionScore], ['standby', 'WAL receiver waiting', 0x1000148, undefined, '-1000']);
+  assert.deepEqual(n3!.lastFailure && { ...n3!.lastFailure, when: undefined }, {
+    operation: 'monitor (11s)', exitStatus: 'error', exitReason: 'replication is not streaming from the primary', when: undefined,
+  });
+  assert.equal(status.failedActions, 1);
+  const text = formatStatus(status);
+  assert.match(text, /monitor \(11s\): error \(replication is not streaming from the primary\)/);
+  assert.match(text, /^node2\s+standby\s+Stopped\s+unreachable\s+-\s+-\s+-\s+-\s+1000\s+-\s+fence-node2$/m);
+  assert.match(text, /^  node2: connect ECONNREFUSED 10\.20\.0\.12:5432$/m);
+  assert.match(text, /1 failed action$/m);
+});
+
+test('failover: old primary offline and unreachable, new primary on node2', async () => {
+  const { runner } = fixtureRunner('failover');
+  const { probe } = probes({ node2: { ...primary, timeline: 4 }, node3: standby('0/5000148') });
+  const { status } = await takeSnapshot({ runner, probe, hosts: new Map(), pgTimeoutMs: 500 });
+  assert.deepEqual(status.nodes.map((n) => [n.node, n.pacemaker, n.role, n.postgres]), [
+    ['node1', 'offline', 'Stopped', 'unreachable'], ['node2', 'online', 'Promoted', 'primary'], ['node3', 'online', 'Unpromoted', 'streaming'],
+  ]);
+  assert.equal(status.nodes[2]!.lagBytes, 0);
+  assert.doesNotThrow(() => JSON.parse(JSON.stringify(status)));
+});
+
+test('cluster not running → EXIT.UNREACHABLE; permission denied → EXIT.PERMISSION', async () => {
+  const notRunning = `<pacemaker-result api-version="2.25" request="crm_mon --output-as=xml">
+  <status code="102" message="Not connected"><errors><error>crm_mon: Connection to cluster failed: Connection refused</error></errors></status>
+</pacemaker-result>`;
+  const down = fixtureRunner('healthy', { 'crm_mon --output-as=xml': { command: 'crm_mon --output-as=xml', exitCode: 102, stdout: notRunning, stderr: '', timedOut: false } });
+  const { probe } = probes({});
+  await assert.rejects(takeSnapshot({ runner: down.runner, probe, hosts: new Map(), pgTimeoutMs: 500 }), (e: unknown) => {
+    assert.ok(e instanceof CliError);
+    assert.equal(e.exitCode, EXIT.UNREACHABLE);
+    assert.match(e.message, /^the cluster is not running on this node \(crm_mon: Not connected; crm_mon: Connection to cluster failed/);
+    return true;
+  });
+  const denied = fixtureRunner('healthy', { 'cibadmin -Q': { command: 'cibadmin -Q', exitCode: 13, stdout: '', stderr: 'Could not connect to the CIB: Permission denied', timedOut: false } });
+  await assert.rejects(takeSnapshot({ runner: denied.runner, probe, hosts: new Map(), pgTimeoutMs: 500 }), (e: unknown) =>
+    e instanceof CliError && e.exitCode === EXIT.PERMISSION && /haclient/.test(e.message));
+  const missing = fixtureRunner('healthy');
+  await assert.rejects(takeSnapshot({ runner: missing.runner, probe, resource: 'nope', hosts: new Map(), pgTimeoutMs: 500 }), (e: unknown) =>
+    e instanceof CliError && e.exitCode === EXIT.FAILED && /named nope/.test(e.message));
+});
+
+test('LSN arithmetic', () => {
+  assert.equal(lsnToBigInt('16/B374D848'), (0x16n << 32n) + 0xb374d848n);
+  assert.equal(lsnDiff('1/0', '0/FFFFFFFF'), 1);
+  assert.equal(lsnDiff('0/10', '0/20'), 0);
+  assert.throws(() => lsnToBigInt('nope'), /not an LSN/);
+});
