@@ -1,5 +1,5 @@
 import type { OcfEnvironment } from '../ocf/environment.js';
-import type { OcfExitCode } from '../ocf/exit-codes.js';
+import { OCF, OcfError, type OcfExitCode } from '../ocf/exit-codes.js';
 import type { Logger } from '../ocf/log.js';
 import { runAgent, type ActionHandler } from '../ocf/run-agent.js';
 import { demote } from './actions/demote.js';
@@ -15,6 +15,23 @@ import { AGENT_NAME, agentMetadata } from './metadata.js';
 declare const __PGHA_VERSION__: string | undefined;
 const VERSION = typeof __PGHA_VERSION__ === 'string' ? __PGHA_VERSION__ : '0.1.0';
 
+/**
+ * stop never fails on parameters: Pacemaker stops with the parameters the
+ * instance was started with, so values that do not even parse mean nothing
+ * was started with them (and a failed stop would get the node fenced).
+ */
+const stopWithAnyParameters: ActionHandler = async (env, log) => {
+  let ctx: AgentContext;
+  try {
+    ctx = await buildContext(env, log);
+  } catch (error) {
+    if (!(error instanceof OcfError)) throw error;
+    log.warning(`stop with unusable parameters (${error.reason}): nothing can be running with them`);
+    return OCF.SUCCESS;
+  }
+  return stop(ctx);
+};
+
 const withContext =
   (action: (ctx: AgentContext) => Promise<OcfExitCode>): ActionHandler =>
   async (env: OcfEnvironment, log: Logger) =>
@@ -26,7 +43,7 @@ runAgent(
     metadata: () => agentMetadata(VERSION),
     actions: {
       start: withContext(start),
-      stop: withContext(stop),
+      stop: stopWithAnyParameters,
       monitor: withContext(monitor),
       promote: withContext(promote),
       demote: withContext(demote),
