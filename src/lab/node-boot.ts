@@ -1,6 +1,7 @@
 import { pollUntil, Deadline, sleep } from '../exec/deadline.js';
 import { launchDetached } from './launcher.js';
-import { anchorPid, enterArgs, holderPid, runInNode, runInNodeChecked } from './node-exec.js';
+import { anchorPid, enterArgs, holderPid, runInNode, runInNodeChecked, runOnHost } from './node-exec.js';
+import { LAB_PREFIX, NODE_NIC } from './layout.js';
 import { readFile } from 'node:fs/promises';
 import { nsInode, procStat, refOf } from './proc.js';
 import { RUN_DIRS, privateMounts } from './node-fs.js';
@@ -48,6 +49,10 @@ export async function startHolder(node: LabNodeState, deadline = Deadline.after(
     await runInNodeChecked(node.name, ['install', '-d', '-o', d.owner, '-g', d.group, '-m', d.mode, d.path]);
   }
   await runInNodeChecked(node.name, ['hostname', node.name]);
+  // Power on: the NIC comes up with only the node's own address.
+  await runInNodeChecked(node.name, ['ip', 'addr', 'flush', 'dev', NODE_NIC]);
+  await runInNodeChecked(node.name, ['ip', 'addr', 'add', `${node.ip}/${LAB_PREFIX}`, 'dev', NODE_NIC]);
+  await runInNodeChecked(node.name, ['ip', 'link', 'set', NODE_NIC, 'up']);
   return pid;
 }
 
@@ -62,6 +67,17 @@ export async function startStack(node: LabNodeState, deadline = Deadline.after(2
   if (!quorate) throw new Error(`${node.name}: corosync did not start (see ${node.name}:/var/log/corosync/corosync.log)`);
   launchDetached('nsenter', [...enterArgs(pid), 'pacemakerd', '-f'], DAEMON_ENV);
   await sleep(50);
+}
+
+/** Power off of the NIC: down, without addresses (run from the host namespaces: no process is left in the node). */
+export async function unplugNic(node: LabNodeState): Promise<void> {
+  for (const argv of [
+    ['ip', '-n', node.netns, 'link', 'set', NODE_NIC, 'down'],
+    ['ip', '-n', node.netns, 'addr', 'flush', 'dev', NODE_NIC],
+  ]) {
+    const result = await runOnHost(argv, { timeoutMs: 5_000 });
+    if (result.exitCode !== 0) throw new Error(`${node.name}: ${argv.join(' ')}: ${result.stderr.trim()}`);
+  }
 }
 
 async function readComm(pid: number): Promise<string | undefined> {

@@ -1,5 +1,5 @@
 import { killNetnsProcesses } from './kill.js';
-import { bootNode } from './node-boot.js';
+import { bootNode, unplugNic } from './node-boot.js';
 import { liveProcessesInNetns } from './proc.js';
 import { clearHolderRef, findLabNode, requireLabState } from './state.js';
 
@@ -26,6 +26,9 @@ export async function labPowerStatus(node: string): Promise<PowerState> {
 export async function labPowerOff(node: string): Promise<void> {
   const n = await findLabNode(node);
   await killNetnsProcesses(n.netnsInode, node);
+  // A powered-off machine answers nothing: without this its kernel would keep
+  // answering ARP for addresses it held (the VIP), against the new primary.
+  await unplugNic(n);
   await clearHolderRef(node);
 }
 

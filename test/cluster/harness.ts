@@ -18,7 +18,7 @@ import { findLabNode } from '../../src/lab/state.js';
  */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const LAB_AGENT: AgentChoice = process.env.PGHA_LAB_AGENT === 'paf' ? 'paf' : 'pgha';
-export const log = (line: string) => process.stderr.write(`# ${new Date().toISOString().slice(11, 23)} ${line}\n`);
+export const log = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 23)} ${line}\n`);
 
 export async function bringLabUp(nodes = 3): Promise<void> {
   await labDown(log);

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CLONE, VIP_RESOURCE, clusterCommands, type ClusterSpec } from '../../../src/lab/cib-commands.ts';
+import { nodeLayout } from '../../../src/lab/layout.ts';
+import { labPgHba, labPostgresqlConf } from '../../../src/lab/pg-config.ts';
+import { missingPackages, REQUIRED_FILES } from '../../../src/lab/packages.ts';
+import { parsePasswd } from '../../../src/lab/users.ts';
+
+const spec = (agent: 'pgha' | 'paf'): ClusterSpec => ({
+  agent,
+  nodes: ['node1', 'node2', 'node3'],
+  bindir: '/usr/lib/postgresql/15/bin',
+  pgdata: '/var/lib/postgresql/15/lab',
+  pghost: '/run/postgresql',
+  pgport: 5432,
+  systemUser: 'postgres',
+  vip: '10.213.7.100',
+  cidrNetmask: 24,
+  nic: 'eth0',
+  fenceAgent: 'fence_pgha_lab',
+});
+
+describe('cluster commands (pcs)', () => {
+  const joined = (agent: 'pgha' | 'paf') => clusterCommands(spec(agent), '/tmp/cib.xml').map((c) => c.join(' '));
+
+  it('runs every command against the offline CIB file', () => {
+    for (const argv of clusterCommands(spec('paf'), '/tmp/cib.xml')) assert.deepEqual(argv.slice(0, 3), ['pcs', '-f', '/tmp/cib.xml']);
+  });
+
+  it('enables fencing with one device per node, never run on the node it fences, leaving the node off', () => {
+    const cmds = joined('pgha');
+    assert.ok(cmds.some((c) => c.includes('stonith-enabled=true')));
+    for (const node of ['node1', 'node2', 'node3']) {
+      assert.ok(cmds.some((c) => c.includes(`stonith create fence-${node} fence_pgha_lab pcmk_host_list=${node} pcmk_reboot_action=off`)));
+      assert.ok(cmds.some((c) => c.endsWith(`constraint location fence-${node} avoids ${node}=INFINITY`)));
+    }
+  });
+
+  it('creates a promotable clone with notify and one promoted instance, with the chosen agent', () => {
+    assert.ok(joined('paf').some((c) => c.includes('resource create pgsqld ocf:heartbeat:pgsqlms') && c.endsWith('promotable notify=true promoted-max=1 promoted-node-max=1')));
+    assert.ok(joined('pgha').some((c) => c.includes('resource create pgsqld ocf:pgha:postgresql bindir=/usr/lib/postgresql/15/bin pgdata=/var/lib/postgresql/15/lab')));
+  });
+
+  it("uses PAF's quick-start monitor intervals for PAF", () => {
+    const create = joined('paf').find((c) => c.includes('resource create pgsqld'))!;
+    assert.match(create, /op monitor interval=15s timeout=10s role=Promoted op monitor interval=16s timeout=10s role=Unpromoted/);
+  });
+
+  it('colocates the VIP with the promoted instance, ordered asymmetrically after promote and before demote', () => {
+    const cmds = joined('paf');
+    assert.ok(cmds.some((c) => c.endsWith(`colocation add ${VIP_RESOURCE} with Promoted ${CLONE} INFINITY`)));
+    assert.ok(cmds.some((c) => c.endsWith(`order promote ${CLONE} then start ${VIP_RESOURCE} symmetrical=false kind=Mandatory`)));
+    assert.ok(cmds.some((c) => c.endsWith(`order demote ${CLONE} then stop ${VIP_RESOURCE} symmetrical=false kind=Mandatory`)));
+    assert.ok(cmds.some((c) => c.includes('resource defaults update migration-threshold=5 resource-stickiness=10')));
+  });
+});
+
+describe('PostgreSQL configuration', () => {
+  it('streams from the VIP under the node name, with WAL settings fit for rewind', () => {
+    const conf = labPostgresqlConf(nodeLayout(2));
+    assert.match(conf, /primary_conninfo = 'host=10\.213\.7\.100 port=5432 user=postgres application_name=node2 /);
+    for (const setting of ["listen_addresses = '*'", 'wal_level = replica', 'hot_standby = on', 'wal_log_hints = on', "recovery_target_timeline = 'latest'"]) {
+      assert.ok(conf.includes(setting), setting);
+    }
+    assert.match(conf, /wal_keep_size = '\d+MB'/);
+  });
+
+  it('rejects replication from the VIP, the node itself and local, before allowing the lab network', () => {
+    const lines = labPgHba(nodeLayout(3)).split('\n').filter((l) => l.startsWith('local') || l.startsWith('host'));
+    const idx = (re: RegExp) => lines.findIndex((l) => re.test(l));
+    const allow = idx(/replication\s+all\s+10\.213\.7\.0\/24\s+trust/);
+    for (const re of [/^local\s+replication.*reject/, /replication\s+all\s+10\.213\.7\.100\/32\s+reject/, /replication\s+all\s+10\.213\.7\.13\/32\s+reject/, /replication\s+all\s+127\.0\.0\.0\/8\s+reject/]) {
+      const at = idx(re);
+      assert.ok(at >= 0 && at < allow, `${re} comes before the allow line`);
+    }
+  });
+});
+
+describe('host packages', () => {
+  it('asks for the package of each missing file, once', () => {
+    const present = new Map(REQUIRED_FILES.map((f) => [f.path, true]));
+    assert.deepEqual(missingPackages(present), []);
+    present.set('/usr/sbin/corosync', false);
+    present.set('/usr/lib/postgresql/15/bin/initdb', false);
+    assert.deepEqual(missingPackages(present), ['corosync', 'postgresql-15']);
+  });
+
+  it('reads uid and gid from passwd text', () => {
+    assert.deepEqual(parsePasswd('root:x:0:0::/root:/bin/sh\npostgres:x:101:104:PostgreSQL:/var/lib/postgresql:/bin/bash\n', 'postgres'), { uid: 101, gid: 104 });
+    assert.equal(parsePasswd('root:x:0:0::/root:/bin/sh\n', 'postgres'), undefined);
+  });
+});
