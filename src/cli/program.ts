@@ -3,6 +3,7 @@ import { makeInstallCommand } from './commands/install.js';
 import { makeLabCommand } from './commands/lab.js';
 import { makeConfigureCommand } from './commands/configure.js';
 import { makeStatusCommand } from './commands/status.js';
+import { makeSwitchoverCommand } from './commands/switchover.js';
 import { makeFenceCommand } from './commands/fence.js';
 
 /** The pgha command tree: one factory per command group, each in its own module. */
@@ -16,6 +17,7 @@ export function makeProgram(): Command {
   program.addCommand(makeLabCommand());
   program.addCommand(makeConfigureCommand());
   program.addCommand(makeStatusCommand());
+  program.addCommand(makeSwitchoverCommand());
   program.addCommand(makeFenceCommand());
   return program;
 }

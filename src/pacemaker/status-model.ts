@@ -22,6 +22,8 @@ export interface NodeStatus {
   lagBytes?: number;
   lagSeconds?: number;
   syncState?: string;
+  /** The primary's pg_stat_replication.state for this standby (streaming, catchup, ...). */
+  senderState?: string;
   promotionScore?: string;
   lastFailure?: { operation: string; exitStatus: string; exitReason: string; when?: string };
   fencing: string[];
@@ -87,6 +89,7 @@ export function buildClusterStatus({ mon, cib, resource, addresses, probes }: St
     const replication = primary?.reachable ? findReplicationRow(primary.replication, name, address) : undefined;
     if (replication) {
       row.syncState = replication.syncState;
+      row.senderState = replication.state;
       if (replication.replayLagSeconds !== undefined) row.lagSeconds = replication.replayLagSeconds;
       else if (row.lagBytes === 0) row.lagSeconds = 0;
     }
