@@ -1,4 +1,4 @@
 #!/usr/bin/env node
 // ocf:pgha:postgresql, as Pacemaker runs it: /usr/lib/ocf/resource.d/pgha/postgresql links here.
 'use strict';
-require(require('node:path').join(__dirname, '..', 'dist', 'agent.cjs'));
+require('../bin/run-bundle.cjs')('agent');

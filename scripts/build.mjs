@@ -1,7 +1,7 @@
 // Bundles each executable into one CommonJS file: an agent action is a fresh
 // process, so it must not pay for resolving hundreds of modules at start-up.
 import { build } from 'esbuild';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 
 const entries = {
   agent: 'src/agent/main.ts',
@@ -10,6 +10,8 @@ const entries = {
 };
 
 await mkdir('dist', { recursive: true });
+// V8 would reject a cache made for the previous bundle anyway; start clean.
+for (const file of await readdir('dist')) if (file.endsWith('.v8cache')) await rm(`dist/${file}`);
 await build({
   entryPoints: entries,
   outdir: 'dist',

@@ -1,3 +1,4 @@
+import './node20-navigator.js';
 import type { OcfEnvironment } from '../ocf/environment.js';
 import { OCF, OcfError, type OcfExitCode } from '../ocf/exit-codes.js';
 import type { Logger } from '../ocf/log.js';

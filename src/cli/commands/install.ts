@@ -29,7 +29,7 @@ export async function installPgha(root: string, paths = INSTALL_PATHS): Promise<
   const done: string[] = [];
   await rm(paths.libDir, { recursive: true, force: true });
   for (const dir of ['dist', 'ocf', 'bin']) {
-    await cp(join(root, dir), join(paths.libDir, dir), { recursive: true, filter: (src) => !src.endsWith('.map') });
+    await cp(join(root, dir), join(paths.libDir, dir), { recursive: true, filter: (src) => !src.endsWith('.map') && !src.endsWith('.v8cache') });
   }
   done.push(paths.libDir);
   await replaceWithSymlink(join(paths.libDir, 'ocf', 'postgresql.cjs'), paths.ocfAgent);
@@ -40,7 +40,7 @@ export async function installPgha(root: string, paths = INSTALL_PATHS): Promise<
     // pacemaker-fenced only lists regular files named fence_* in /usr/sbin, not symlinks.
     const target = join(paths.fenceAgentsDir, agent);
     await rm(target, { force: true });
-    await writeFile(target, `#!/usr/bin/env node\n'use strict';\nrequire(${JSON.stringify(join(paths.libDir, 'dist', `${agent}.cjs`))});\n`);
+    await writeFile(target, `#!/usr/bin/env node\n'use strict';\nrequire(${JSON.stringify(join(paths.libDir, 'bin', `${agent}.cjs`))});\n`);
     await chmod(target, 0o755);
     done.push(target);
   }
