@@ -40,6 +40,8 @@ export interface Cib {
 }
 
 export const PG_AGENT = { class: 'ocf', provider: 'pgha', type: 'postgresql' } as const;
+/** PAF's agent takes the same parameters and publishes the same promotion attribute: status and switchover work on it too. */
+const COMPATIBLE_AGENTS = [PG_AGENT, { class: 'ocf', provider: 'heartbeat', type: 'pgsqlms' }] as const;
 
 export async function parseCib(xml: string): Promise<Cib> {
   const doc = await parseXml(xml);
@@ -97,7 +99,7 @@ export async function parseCib(xml: string): Promise<Cib> {
 }
 
 const isPgAgent = (p: XmlElement) =>
-  attr(p, 'class') === PG_AGENT.class && attr(p, 'provider') === PG_AGENT.provider && attr(p, 'type') === PG_AGENT.type;
+  COMPATIBLE_AGENTS.some((a) => attr(p, 'class') === a.class && attr(p, 'provider') === a.provider && attr(p, 'type') === a.type);
 const opt = <K extends string>(key: K, value: string | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, string>));
 
 /** The pgha resource to report on: the one named, or the only one configured. */

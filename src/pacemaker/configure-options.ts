@@ -44,6 +44,7 @@ export const ConfigureOptions = z
     startOpts: plainValue().optional(),
     maxlag: integer(0, Number.MAX_SAFE_INTEGER).optional(),
     resource: xmlId.default('pgsqld'),
+    vipResource: xmlId.optional(),
     tool: z.enum(['pcs', 'crm']).default('pcs'),
     monitorInterval: integer(1, 3600).default(10),
   })

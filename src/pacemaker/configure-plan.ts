@@ -92,7 +92,7 @@ function desiredConfiguration(o: ConfigureOptions): Desired {
     ...(o.vip
       ? {
           vip: {
-            id: vipId(o.resource),
+            id: o.vipResource ?? vipId(o.resource),
             params: [
               ['ip', o.vip.ip],
               ['cidr_netmask', String(o.vip.cidrNetmask)],

@@ -52,6 +52,7 @@ export function makeConfigureCommand(): Command {
     .requiredOption('--nodes <a,b,c>', 'cluster node names, comma separated (2 nodes adds priority fencing)')
     .option('--vip <ip/cidr>', 'virtual IP of the primary, e.g. 192.168.122.40/24')
     .option('--vip-nic <nic>', 'network interface for the virtual IP')
+    .option('--vip-resource <name>', 'id of the IPaddr2 resource (default: <resource>-vip)')
     .requiredOption('--pgdata <dir>', 'PostgreSQL configuration directory (PGDATA)')
     .requiredOption('--bindir <dir>', 'directory holding pg_ctl and postgres')
     .option('--datadir <dir>', 'data directory, when it differs from --pgdata (Debian)')

@@ -50,6 +50,15 @@ test('fence device covering a node: host lists, host maps, topology, dynamic dev
   assert.deepEqual(fenceDevicesFor({ ...cib, fenceDevices: [] }, 'node1'), []);
 });
 
+test("PAF's ocf:heartbeat:pgsqlms is read the same way (same parameters and promotion attribute)", async () => {
+  const paf = fixture('healthy.cib.xml').replace('type="postgresql" provider="pgha"', 'type="pgsqlms" provider="heartbeat"');
+  assert.notEqual(paf, fixture('healthy.cib.xml'));
+  assert.equal(findPgResource(await parseCib(paf)).primitiveId, 'pgsqld');
+  const other = fixture('healthy.cib.xml').replace('type="postgresql" provider="pgha"', 'type="pgsql" provider="heartbeat"');
+  const otherCib = await parseCib(other);
+  assert.throws(() => findPgResource(otherCib), /no ocf:pgha:postgresql resource in the CIB/);
+});
+
 test('no pgha resource in an empty CIB', async () => {
   const cib = await parseCib('<cib><configuration><crm_config/><nodes/><resources/><constraints/></configuration><status/></cib>');
   assert.throws(() => findPgResource(cib), /no ocf:pgha:postgresql resource in the CIB \(run pgha configure first\)/);

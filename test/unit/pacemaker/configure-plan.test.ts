@@ -96,6 +96,13 @@ test('without --vip: no VIP and no constraints', () => {
   assert.doesNotMatch(buildCrmPlan(parse({ ...noVip, tool: 'crm' })).commands[0]!.input!, /IPaddr2|colocation|order/);
 });
 
+test('--vip-resource names the IPaddr2 resource and its constraints', () => {
+  const text = formatPlan(buildPcsPlan(parse({ ...base, vipResource: 'pgsql-pri-ip' })));
+  assert.match(text, /resource create pgsql-pri-ip ocf:heartbeat:IPaddr2 /);
+  assert.match(text, /constraint order demote pgsqld-clone then stop pgsql-pri-ip /);
+  assert.doesNotMatch(text, /pgsqld-vip/);
+});
+
 test('IPv6 VIP is split into ip and cidr_netmask', () => {
   const argv = buildPcsPlan(parse({ ...base, vip: 'fd00::10/64' })).commands[4]!.argv;
   assert.deepEqual(argv.slice(7, 9), ['ip=fd00::10', 'cidr_netmask=64']);
