@@ -7,7 +7,7 @@ import { requireLabState } from './state.js';
 
 /** Asking a running lab node's pacemaker for the cluster status. */
 export async function clusterStatusFrom(node: string): Promise<ClusterStatus | undefined> {
-  const result = await runInNode(node, ['crm_mon', '-1', '--output-as=xml'], { timeoutMs: 10_000 });
+  const result = await runInNode(node, ['crm_mon', '-1', '-A', '--output-as=xml'], { timeoutMs: 10_000 });
   if (result.exitCode !== 0 || !result.stdout.includes('<pacemaker-result')) return undefined;
   return parseCrmMonXml(result.stdout, CLONE, VIP_RESOURCE);
 }

@@ -17,6 +17,8 @@ export interface ClusterStatus {
   /** Nodes where the VIP is started. */
   vip: string[];
   failures: string[];
+  /** Promotion scores (node attribute master-<resource>) by node, when crm_mon was asked for attributes (-A). */
+  scores: Record<string, number>;
 }
 
 type Attrs = Record<string, string>;
@@ -31,7 +33,7 @@ const attr = (node: XmlNode, name: string) => node.$?.[name];
 const PROMOTED_ROLES = new Set(['Promoted', 'Master']);
 const UNPROMOTED_ROLES = new Set(['Unpromoted', 'Slave']);
 
-export async function parseCrmMonXml(xml: string, cloneId: string, vipId: string): Promise<ClusterStatus> {
+export async function parseCrmMonXml(xml: string, cloneId: string, vipId: string, scoreAttribute = 'master-pgsqld'): Promise<ClusterStatus> {
   const doc = (await parseStringPromise(xml)) as { 'pacemaker-result'?: XmlNode };
   const root = doc['pacemaker-result'];
   if (!root) throw new Error('crm_mon output has no pacemaker-result element');
@@ -49,7 +51,12 @@ export async function parseCrmMonXml(xml: string, cloneId: string, vipId: string
     failures: children(children(root, 'failures')[0], 'failure').map(
       (f) => `${attr(f, 'op_key') ?? '?'} on ${attr(f, 'node') ?? '?'}: ${attr(f, 'exitreason') || attr(f, 'exitstatus') || '?'}`,
     ),
+    scores: {},
   };
+  for (const n of children(children(root, 'node_attributes')[0], 'node')) {
+    const score = children(n, 'attribute').find((a) => attr(a, 'name') === scoreAttribute);
+    if (score && attr(score, 'value') !== undefined) status.scores[attr(n, 'name')!] = Number(attr(score, 'value'));
+  }
   const resources = children(root, 'resources')[0];
   const placed = (r: XmlNode) => children(r, 'node').map((n) => attr(n, 'name')!);
   for (const clone of children(resources, 'clone').filter((c) => attr(c, 'id') === cloneId)) {
@@ -66,6 +73,11 @@ export async function parseCrmMonXml(xml: string, cloneId: string, vipId: string
   status.promoted.sort();
   status.unpromoted.sort();
   return status;
+}
+
+/** Every standby has a positive promotion score: a failover right now could promote one of them. */
+export function standbysPromotable(status: ClusterStatus): boolean {
+  return status.unpromoted.length > 0 && status.unpromoted.every((n) => (status.scores[n] ?? Number.NEGATIVE_INFINITY) > 0);
 }
 
 /** One primary with the VIP and every other listed node a healthy standby, all online, quorate. */

@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { setNodeLink } from './network.js';
 import { liveProcessesInNetns } from './proc.js';
 import { findLabNode } from './state.js';
+import { PG_PORT } from './layout.js';
+import { runInNode, runInNodeChecked } from './node-exec.js';
 
 /** Faults the tests inject into a running lab, beyond power (power.ts). */
 export async function cutNodeNetwork(node: string): Promise<void> {
@@ -30,6 +32,34 @@ export async function postmasterPid(node: string): Promise<number | undefined> {
 }
 
 export const walReceiverPids = (node: string) => nodeProcessesMatching(node, (c) => c.startsWith('postgres: ') && c.includes('walreceiver'));
+
+const NFT_TABLE = 'pgha_lab_fault';
+
+/**
+ * Cuts (or restores) the node's PostgreSQL replication traffic with nftables
+ * inside its own network namespace: packets to and from port 5432 are dropped,
+ * so a standby's WAL receiver stops receiving while everything else (corosync,
+ * the agent's local socket) works. Processes stay runnable, so stopping the
+ * instance still works (unlike pausing the WAL receiver).
+ */
+export async function blockReplication(node: string, block: boolean): Promise<void> {
+  if (!block) {
+    await runInNode(node, ['nft', 'delete', 'table', 'inet', NFT_TABLE], { timeoutMs: 5_000 });
+    return;
+  }
+  for (const argv of nftBlockCommands(PG_PORT)) await runInNodeChecked(node, argv, { timeoutMs: 5_000 });
+}
+
+/** The nft commands dropping TCP traffic to and from `port` (pure). */
+export function nftBlockCommands(port: number): string[][] {
+  return [
+    ['nft', 'add', 'table', 'inet', NFT_TABLE],
+    ['nft', 'add', 'chain', 'inet', NFT_TABLE, 'out', '{ type filter hook output priority 0 ; }'],
+    ['nft', 'add', 'chain', 'inet', NFT_TABLE, 'in', '{ type filter hook input priority 0 ; }'],
+    ['nft', 'add', 'rule', 'inet', NFT_TABLE, 'out', 'tcp', 'dport', String(port), 'drop'],
+    ['nft', 'add', 'rule', 'inet', NFT_TABLE, 'in', 'tcp', 'sport', String(port), 'drop'],
+  ];
+}
 
 /** SIGSTOP / SIGCONT to the node's WAL receiver: it stops receiving WAL while the primary keeps writing. */
 export async function pauseWalReceiver(node: string, pause: boolean): Promise<number[]> {

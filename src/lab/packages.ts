@@ -16,6 +16,8 @@ export const REQUIRED_FILES: ReadonlyArray<{ path: string; pkg: string }> = [
   { path: '/usr/lib/ocf/resource.d/heartbeat/pgsqlms', pkg: 'resource-agents-paf' },
   { path: '/usr/bin/nsenter', pkg: 'util-linux' },
   { path: '/usr/bin/psql', pkg: 'postgresql-client-15' },
+  // Replication faults in tests (faults.ts).
+  { path: '/usr/sbin/nft', pkg: 'nftables' },
 ];
 
 /** Packages to install for the files that are missing (pure over the result of a presence check). */

@@ -77,16 +77,21 @@ export class LabWriter {
 }
 
 /**
- * Write unavailability around a fault at `from`: from the last acknowledged
- * write before it to the first write started after it that was acknowledged.
- * Undefined when writes never came back.
+ * Write unavailability caused by a fault at `from`: the longest stretch
+ * between two consecutive acknowledged writes that ends after the fault
+ * (a backend orphaned by a killed postmaster may still acknowledge a few
+ * writes before the outage really starts). Undefined when no write was
+ * acknowledged after the fault.
  */
 export function writeOutageMs(events: readonly WriteEvent[], from: number): number | undefined {
-  const oks = events.filter((e) => e.ok);
-  const before = oks.filter((e) => e.end <= from).at(-1);
-  const after = oks.find((e) => e.start > from);
-  if (!after) return undefined;
-  return after.end - (before?.end ?? from);
+  const oks = events.filter((e) => e.ok).map((e) => e.end).sort((a, b) => a - b);
+  let longest: number | undefined;
+  for (let i = 0; i < oks.length; i += 1) {
+    if (oks[i]! <= from) continue;
+    const gap = oks[i]! - (i > 0 ? oks[i - 1]! : from);
+    longest = Math.max(longest ?? 0, gap);
+  }
+  return longest;
 }
 
 /** Acknowledged rows missing from `present`. */

@@ -2,8 +2,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AgentChoice } from '../../src/lab/cib-commands.js';
 import { clusterStatus, waitForCluster } from '../../src/lab/cluster-query.js';
-import { isHealthy, type ClusterStatus } from '../../src/lab/cluster-status.js';
-import { restoreNodeNetwork } from '../../src/lab/faults.js';
+import { isHealthy, standbysPromotable, type ClusterStatus } from '../../src/lab/cluster-status.js';
+import { blockReplication, restoreNodeNetwork } from '../../src/lab/faults.js';
 import { labDown } from '../../src/lab/lab-down.js';
 import { labUp } from '../../src/lab/lab-up.js';
 import { labNodes, labPowerStatus } from '../../src/lab/power.js';
@@ -32,8 +32,8 @@ export async function bringLabDown(): Promise<void> {
 /** Waits until one primary holds the VIP and every node is a healthy standby; returns the primary. */
 export async function waitHealthy(timeoutMs: number, expectedPrimary?: string): Promise<ClusterStatus> {
   const nodes = await labNodes();
-  return waitForCluster(`a healthy cluster${expectedPrimary ? ` with ${expectedPrimary} primary` : ''}`, timeoutMs, (s) =>
-    isHealthy(s, nodes, expectedPrimary),
+  return waitForCluster(`a healthy cluster${expectedPrimary ? ` with ${expectedPrimary} primary` : ''}, standbys promotable`, timeoutMs, (s) =>
+    isHealthy(s, nodes, expectedPrimary) && standbysPromotable(s),
   );
 }
 
@@ -52,8 +52,10 @@ export async function restoreHealthy(timeoutMs = 150_000): Promise<ClusterStatus
   }
   for (const node of await labNodes()) {
     if ((await labPowerStatus(node)) === 'off') await rebuildStandby(node, log);
+    else await blockReplication(node, false);
   }
   const status = await clusterStatus();
+  if (status && isHealthy(status, await labNodes()) && standbysPromotable(status) && status.failures.length === 0) return status;
   for (const node of await labNodes()) await cleanupResource(node).catch(() => undefined);
   log(`restoring health from ${JSON.stringify(status)}`);
   return waitHealthy(timeoutMs);

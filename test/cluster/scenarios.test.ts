@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { clearMove, movePromoted, receivedLsn } from '../../src/lab/cluster-ops.js';
 import { clusterStatus, waitForCluster } from '../../src/lab/cluster-query.js';
-import { cutNodeNetwork, killPostmaster, pauseWalReceiver } from '../../src/lab/faults.js';
+import { blockReplication, cutNodeNetwork, killPostmaster } from '../../src/lab/faults.js';
 import { labNodes, labPowerOff, labPowerStatus } from '../../src/lab/power.js';
 import { cleanupResource } from '../../src/lab/rebuild.js';
 import { LAB_AGENT, bringLabDown, bringLabUp, currentPrimary, log, randomDelay, restoreHealthy, sleep, waitHealthy } from './harness.js';
@@ -16,6 +16,7 @@ describe(`cluster scenarios (agent ${LAB_AGENT})`, { timeout: 19 * 60_000 }, () 
   const standbysOf = async (primary: string) => (await labNodes()).filter((n) => n !== primary);
 
   it('1. kill -9 of the primary postmaster: recovered, no acknowledged write lost', { timeout: 180_000 }, async () => {
+    await restoreHealthy();
     const primary = await currentPrimary();
     const r = await runWithWriter(
       'postmaster kill',
@@ -34,6 +35,7 @@ describe(`cluster scenarios (agent ${LAB_AGENT})`, { timeout: 19 * 60_000 }, () 
   });
 
   it('2. the primary node crashes: fenced, a standby promoted, writes back', { timeout: 240_000 }, async () => {
+    await restoreHealthy();
     const primary = await currentPrimary();
     const r = await runWithWriter(
       'primary node crash',
@@ -52,15 +54,14 @@ describe(`cluster scenarios (agent ${LAB_AGENT})`, { timeout: 19 * 60_000 }, () 
   });
 
   it('3. a lagging standby is not promoted: the most advanced one is', { timeout: 240_000 }, async () => {
+    await restoreHealthy();
     const primary = await currentPrimary();
     const [lagging, advanced] = await standbysOf(primary);
-    let paused: number[] = [];
     try {
       const r = await runWithWriter(
         'lagging standby',
         async () => {
-          paused = await pauseWalReceiver(lagging!, true);
-          assert.ok(paused.length > 0, `${lagging} has a WAL receiver to pause`);
+          await blockReplication(lagging!, true);
           await sleep(3_000);
           const [lag, adv] = [await receivedLsn(lagging!), await receivedLsn(advanced!)];
           assert.ok(lag !== undefined && adv !== undefined && lag < adv, `${lagging} (${lag}) is behind ${advanced} (${adv})`);
@@ -73,12 +74,13 @@ describe(`cluster scenarios (agent ${LAB_AGENT})`, { timeout: 19 * 60_000 }, () 
       assert.equal(r.primaryAfter, advanced, `the most advanced standby (${advanced}) is promoted, not ${lagging}`);
       assert.deepEqual(lostOutsideWindow(r, 1_000), []);
     } finally {
-      if (paused.length > 0) await pauseWalReceiver(lagging!, false);
+      await blockReplication(lagging!, false);
     }
     await restoreHealthy();
   });
 
   it('4. planned switchover to a chosen standby and back: no acknowledged write lost', { timeout: 240_000 }, async () => {
+    await restoreHealthy();
     const original = await currentPrimary();
     const [target] = await standbysOf(original);
     for (const [to, from] of [[target!, original], [original, target!]] as const) {
@@ -102,6 +104,7 @@ describe(`cluster scenarios (agent ${LAB_AGENT})`, { timeout: 19 * 60_000 }, () 
   });
 
   it('5. kill -9 of a standby postmaster: writes go on, the standby recovers', { timeout: 180_000 }, async () => {
+    await restoreHealthy();
     const primary = await currentPrimary();
     const [standby] = await standbysOf(primary);
     const r = await runWithWriter(
@@ -122,6 +125,7 @@ describe(`cluster scenarios (agent ${LAB_AGENT})`, { timeout: 19 * 60_000 }, () 
   });
 
   it('6. the primary loses its network: the majority fences it and fails over', { timeout: 240_000 }, async () => {
+    await restoreHealthy();
     const primary = await currentPrimary();
     const r = await runWithWriter(
       'primary network cut',

@@ -68,9 +68,12 @@ describe('writer accounting', () => {
   const ev = (n: number, ok: boolean, start: number, end = start + 5): WriteEvent => ({ n, ok, start, end });
   const events = [ev(1, true, 0), ev(2, true, 100), ev(3, false, 200, 1200), ev(4, false, 1300, 2300), ev(5, true, 2400, 2410), ev(6, true, 2500)];
 
-  it('measures the outage from the last success before the fault to the first success started after it', () => {
+  it('measures the longest gap between acknowledged writes ending after the fault', () => {
     assert.equal(writeOutageMs(events, 150), 2410 - 105);
     assert.equal(writeOutageMs(events.slice(0, 4), 150), undefined);
+    // A write acknowledged just after the fault (orphaned backend) does not hide the outage that follows.
+    const orphan = [ev(1, true, 0), ev(2, true, 160), ev(3, false, 200, 1200), ev(4, true, 3000, 3010)];
+    assert.equal(writeOutageMs(orphan, 150), 3010 - 165);
   });
 
   it('lists acknowledged rows that are missing, ignoring failed attempts', () => {
