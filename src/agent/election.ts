@@ -40,5 +40,11 @@ export async function confirmBestCandidate(ctx: AgentContext, notification: Noti
   if (best.node === ctx.node) return;
   await forceScore(ctx, best.node, SCORE.BEST_STANDBY + 1);
   await forceScore(ctx, ctx.node, SCORE.BOOTSTRAP);
-  throw genericError(`${best.node} is further ahead (${formatWalPosition(best.position)} > ${formatWalPosition(own)}): promotion redirected to it`);
+  const ahead = `${best.node} is ahead (${formatWalPosition(best.position)} > ${formatWalPosition(own)})`;
+  // In a switchover the demoted primary being ahead means its shutdown checkpoint did not arrive here.
+  throw genericError(
+    notification.unames.demote.includes(best.node)
+      ? `switchover cancelled: ${ahead}, its shutdown checkpoint never reached ${ctx.node}`
+      : `${ahead}: promotion redirected to it`,
+  );
 }

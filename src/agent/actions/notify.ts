@@ -23,6 +23,9 @@ export async function notify(ctx: AgentContext): Promise<OcfExitCode> {
       if (observation.state === 'standby' && position) {
         await setPrivateAttribute(attribute, formatWalPosition(position));
         ctx.log.info(`published WAL position ${formatWalPosition(position)}`);
+      } else {
+        // A position left from an earlier election must not speak for this node now.
+        await deletePrivateAttribute(attribute);
       }
     } else if (n.type === 'post' && n.operation === 'promote') {
       await deletePrivateAttribute(attribute);
