@@ -3,7 +3,7 @@ import { CliError, EXIT } from './errors.js';
 import { makeProgram } from './program.js';
 
 async function main(): Promise<number> {
-  const program = makeProgram().exitOverride();
+  const program = makeProgram();
   try {
     await program.parseAsync(process.argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;

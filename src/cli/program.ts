@@ -19,7 +19,14 @@ export function makeProgram(): Command {
   program.addCommand(makeStatusCommand());
   program.addCommand(makeSwitchoverCommand());
   program.addCommand(makeFenceCommand());
+  // Commands attached with addCommand do not inherit settings: every one gets the same error handling.
+  forEachCommand(program, (command) => command.exitOverride().showHelpAfterError('(run with --help for usage)'));
   return program;
+}
+
+function forEachCommand(command: Command, apply: (command: Command) => void): void {
+  apply(command);
+  for (const sub of command.commands) forEachCommand(sub, apply);
 }
 
 declare const __PGHA_VERSION__: string | undefined;

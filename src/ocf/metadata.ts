@@ -59,7 +59,8 @@ export async function buildMetadata(agent: AgentDescription): Promise<string> {
   });
   const builder = new Builder({
     rootName: 'resource-agent',
-    xmldec: { version: '1.0', encoding: 'UTF-8' },
+    // No encoding declaration: crmsh 4.4 cannot parse meta-data that has one.
+    xmldec: { version: '1.0' },
     doctype: { sysID: 'ra-api-1.dtd' },
     renderOpts: { pretty: true, indent: '  ', newline: '\n' },
   });

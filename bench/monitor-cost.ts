@@ -1,0 +1,109 @@
+/**
+ * One `monitor` of ocf:pgha:postgresql and of PAF's ocf:heartbeat:pgsqlms, on
+ * the same instances of a running lab cluster (the primary and a standby),
+ * inside the node's namespaces so both talk to the real Pacemaker: wall and
+ * CPU time (the agent and all its children, from GNU time), median of N.
+ *
+ *   pgha lab up --nodes 3 && node --import tsx bench/monitor-cost.ts [--runs 30]
+ *
+ * Each agent runs under its own resource instance name (bench-pgha,
+ * bench-paf), so the cluster's own scores are untouched; the attributes they
+ * write are deleted at the end.
+ */
+import { parseArgs } from 'node:util';
+import { clusterStatus } from '../src/lab/cluster-query.js';
+import { runInNode } from '../src/lab/node-exec.js';
+import { median, seconds, writeSection } from './report.js';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '30' } } });
+const runs = Number(values.runs);
+
+const AGENTS = {
+  pgha: { path: '/usr/lib/ocf/resource.d/pgha/postgresql', instance: 'bench-pgha' },
+  paf: { path: '/usr/lib/ocf/resource.d/heartbeat/pgsqlms', instance: 'bench-paf' },
+} as const;
+
+interface Sample {
+  code: number;
+  wall: number;
+  cpu: number;
+}
+
+function agentEnv(agent: keyof typeof AGENTS, node: string, role: 'Promoted' | 'Unpromoted'): Record<string, string> {
+  return {
+    OCF_ROOT: '/usr/lib/ocf',
+    OCF_RA_VERSION_MAJOR: '1',
+    OCF_RA_VERSION_MINOR: '1',
+    OCF_RESOURCE_INSTANCE: AGENTS[agent].instance,
+    OCF_RESKEY_crm_feature_set: '3.16.1',
+    OCF_RESKEY_bindir: '/usr/lib/postgresql/15/bin',
+    OCF_RESKEY_pgdata: '/var/lib/postgresql/15/main',
+    OCF_RESKEY_pghost: '/run/postgresql',
+    OCF_RESKEY_pgport: '5432',
+    OCF_RESKEY_CRM_meta_interval: role === 'Promoted' ? '15000' : '16000',
+    OCF_RESKEY_CRM_meta_role: role,
+    OCF_RESKEY_CRM_meta_timeout: '10000',
+    OCF_RESKEY_CRM_meta_notify: 'true',
+    OCF_RESKEY_CRM_meta_clone_max: '3',
+    OCF_RESKEY_CRM_meta_promoted_max: '1',
+    OCF_RESKEY_CRM_meta_master_max: '1',
+    OCF_RESKEY_CRM_meta_on_node: node,
+  };
+}
+
+async function sample(agent: keyof typeof AGENTS, node: string, role: 'Promoted' | 'Unpromoted'): Promise<Sample> {
+  const r = await runInNode(node, ['/usr/bin/time', '-f', 'TIME %e %U %S', AGENTS[agent].path, 'monitor'], { env: agentEnv(agent, node, role) });
+  const line = r.stderr.split('\n').reverse().find((l) => l.startsWith('TIME '));
+  if (!line) throw new Error(`no timing from ${agent} on ${node}: ${r.stderr}`);
+  const [, wall, user, sys] = line.split(' ').map(Number);
+  return { code: r.exitCode, wall: wall!, cpu: user! + sys! };
+}
+
+async function cleanup(node: string): Promise<void> {
+  for (const { instance } of Object.values(AGENTS)) {
+    for (const lifetime of ['reboot', 'forever']) {
+      for (const target of (await clusterStatus())?.online ?? []) {
+        await runInNode(node, ['crm_attribute', '--lifetime', lifetime, '--name', `master-${instance}`, '--delete', '--node', target]);
+      }
+    }
+  }
+}
+
+const status = await clusterStatus();
+if (!status) throw new Error('no lab cluster is running: pgha lab up first');
+const primary = status.promoted[0];
+const standby = status.unpromoted[0];
+if (!primary || !standby) throw new Error('the lab needs a primary and a standby');
+
+const rows: string[] = [];
+const results: Record<string, { wall: number; cpu: number }> = {};
+for (const [node, role, expected] of [[primary, 'Promoted', 8], [standby, 'Unpromoted', 0]] as const) {
+  for (const agent of ['pgha', 'paf'] as const) {
+    await sample(agent, node, role); // first call warms caches (ours: its score cache; both: the page cache)
+    const samples: Sample[] = [];
+    for (let i = 0; i < runs; i++) samples.push(await sample(agent, node, role));
+    const wrong = samples.filter((s) => s.code !== expected);
+    if (wrong.length) throw new Error(`${agent} monitor on ${node} returned ${wrong[0]!.code}, expected ${expected}`);
+    const m = { wall: median(samples.map((s) => s.wall)), cpu: median(samples.map((s) => s.cpu)) };
+    results[`${agent}-${role}`] = m;
+    rows.push(`| ${role === 'Promoted' ? 'primary' : 'standby'} | ${agent} | ${seconds(m.wall)} | ${seconds(m.cpu)} | ${runs} |`);
+  }
+}
+await cleanup(primary);
+
+const ratio = (role: string, what: 'wall' | 'cpu') => (results[`pgha-${role}`]![what] / results[`paf-${role}`]![what]).toFixed(2);
+await writeSection(
+  'monitor-cost',
+  `## Cost of one monitor (issue: "our monitor uses at most half of PAF's CPU time and no more wall time")
+
+Measured ${new Date().toISOString().slice(0, 10)} on the lab cluster (3 nodes, Pacemaker 2.1.5, PostgreSQL 15), inside the node's namespaces, each agent's recurring monitor on the same primary and standby. Times are the agent and every child process it starts (GNU time), median of ${runs} calls after one warm-up call.
+
+| instance | agent | wall (median) | CPU user+sys (median) | calls |
+|---|---|---|---|---|
+${rows.join('\n')}
+
+Ratio pgha / PAF: primary CPU ${ratio('Promoted', 'cpu')}, wall ${ratio('Promoted', 'wall')}; standby CPU ${ratio('Unpromoted', 'cpu')}, wall ${ratio('Unpromoted', 'wall')}.
+
+Rerun: \`sudo ./scripts/demo.sh\` (or \`pgha lab up\`), then \`node --import tsx bench/monitor-cost.ts --runs 30\`.`,
+);
+console.log(rows.join('\n'));
