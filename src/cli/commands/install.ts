@@ -18,7 +18,17 @@ export function packageRoot(): string {
   return resolve(__dirname, '..');
 }
 
-export async function installPgha(root: string, paths = INSTALL_PATHS): Promise<string[]> {
+export interface InstallOptions {
+  /**
+   * Stage the files under this directory instead of /, as a package build does
+   * (DESTDIR): files land in destdir + path while the links and the fence
+   * agents' launchers still point at the final paths.
+   */
+  destdir?: string;
+}
+
+export async function installPgha(root: string, paths: typeof INSTALL_PATHS = INSTALL_PATHS, options: InstallOptions = {}): Promise<string[]> {
+  const staged = (path: string) => (options.destdir ? join(options.destdir, path) : path);
   for (const needed of ['dist/agent.cjs', 'dist/pgha.cjs', 'ocf/postgresql.cjs', 'bin/pgha.cjs']) {
     try {
       await access(join(root, needed));
@@ -27,24 +37,35 @@ export async function installPgha(root: string, paths = INSTALL_PATHS): Promise<
     }
   }
   const done: string[] = [];
-  await rm(paths.libDir, { recursive: true, force: true });
+  await rm(staged(paths.libDir), { recursive: true, force: true });
   for (const dir of ['dist', 'ocf', 'bin']) {
-    await cp(join(root, dir), join(paths.libDir, dir), { recursive: true, filter: (src) => !src.endsWith('.map') && !src.endsWith('.v8cache') });
+    await cp(join(root, dir), join(staged(paths.libDir), dir), { recursive: true, filter: (src) => keep(root, src) });
   }
-  done.push(paths.libDir);
-  await replaceWithSymlink(join(paths.libDir, 'ocf', 'postgresql.cjs'), paths.ocfAgent);
-  done.push(paths.ocfAgent);
-  await replaceWithSymlink(join(paths.libDir, 'bin', 'pgha.cjs'), paths.cli);
-  done.push(paths.cli);
+  done.push(staged(paths.libDir));
+  await replaceWithSymlink(join(paths.libDir, 'ocf', 'postgresql.cjs'), staged(paths.ocfAgent));
+  done.push(staged(paths.ocfAgent));
+  await replaceWithSymlink(join(paths.libDir, 'bin', 'pgha.cjs'), staged(paths.cli));
+  done.push(staged(paths.cli));
   for (const agent of FENCE_AGENTS) {
     // pacemaker-fenced only lists regular files named fence_* in /usr/sbin, not symlinks.
-    const target = join(paths.fenceAgentsDir, agent);
+    const target = staged(join(paths.fenceAgentsDir, agent));
+    await mkdir(dirname(target), { recursive: true });
     await rm(target, { force: true });
     await writeFile(target, `#!/usr/bin/env node\n'use strict';\nrequire(${JSON.stringify(join(paths.libDir, 'bin', `${agent}.cjs`))});\n`);
     await chmod(target, 0o755);
     done.push(target);
   }
   return done;
+}
+
+/**
+ * From dist/ only the bundles (dist/*.cjs): not source maps, not the V8 code
+ * caches the launchers write beside them, not build outputs such as dist/man.
+ */
+function keep(root: string, src: string): boolean {
+  const dist = join(root, 'dist');
+  if (dirname(src) === dist) return src.endsWith('.cjs');
+  return !src.endsWith('.map') && !src.endsWith('.v8cache');
 }
 
 async function replaceWithSymlink(target: string, path: string): Promise<void> {
@@ -56,8 +77,10 @@ async function replaceWithSymlink(target: string, path: string): Promise<void> {
 export function makeInstallCommand(): Command {
   return new Command('install')
     .description(`install the OCF agent (ocf:pgha:postgresql), the pgha CLI and the fence agents under ${INSTALL_PATHS.libDir}`)
-    .action(async () => {
-      if (process.getuid?.() !== 0) throw new CliError('install must run as root', EXIT.PERMISSION);
-      for (const path of await installPgha(packageRoot())) process.stdout.write(`installed ${path}\n`);
+    .option('--destdir <dir>', 'stage the files under this directory (package builds); links still point at the final paths')
+    .action(async (options: { destdir?: string }) => {
+      const destdir = options.destdir === undefined ? undefined : resolve(options.destdir);
+      if (destdir === undefined && process.getuid?.() !== 0) throw new CliError('install must run as root', EXIT.PERMISSION);
+      for (const path of await installPgha(packageRoot(), INSTALL_PATHS, { destdir })) process.stdout.write(`installed ${path}\n`);
     });
 }
