@@ -11,9 +11,17 @@ export interface LocalState {
   scores: Record<string, [number, number]>;
   missingSince: Record<string, number>;
   nodes: string[];
+  /** Every node that has run an instance (the standbys strict synchronous mode waits for). */
+  instanceNodes: string[];
+  /** When this node last became primary (ms), for the synchronous set's reconnect grace. */
+  promotedAt?: number;
+  /** The published synchronous set ("k:a,b") as last read or written, with when (ms). */
+  publishedSet?: [string, number];
+  /** A smaller synchronous set to publish once its members flushed past `lsn`. */
+  pendingShrink?: { set: string; lsn: string };
 }
 
-const EMPTY: LocalState = { scores: {}, missingSince: {}, nodes: [] };
+const EMPTY: LocalState = { scores: {}, missingSince: {}, nodes: [], instanceNodes: [] };
 export const STATE_DIR = process.env.PGHA_STATE_DIR ?? '/run/pgha';
 
 const pathFor = (instance: string) => `${STATE_DIR}/${instance}.json`;

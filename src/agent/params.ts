@@ -3,6 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as z from 'zod/mini';
 import { configError } from '../ocf/exit-codes.js';
 import type { ParameterSpec } from '../ocf/metadata.js';
+import { REJOIN_PARAMETERS, REJOIN_RAW_PARAMS, rejoinParams, type RejoinParams } from '../rejoin/params.js';
+import type { SyncMode } from '../sync/plan.js';
 
 /**
  * The agent's instance parameters: one registry gives the meta-data, the
@@ -64,12 +66,31 @@ export const PARAMETERS = [
     reloadable: true,
   },
   {
+    name: 'sync_mode',
+    shortdesc: 'Synchronous replication managed by the agent',
+    longdesc:
+      'off: the agent leaves synchronous_standby_names alone. quorum: the primary keeps synchronous_standby_names = ANY sync_count (the healthy standbys) and drops a dead standby so writes continue. strict: every standby of the cluster stays in the set, so writes wait rather than risk losing an acknowledged commit. In both modes the set is published in the CIB before PostgreSQL relies on it, and only its members can be promoted.',
+    type: 'select',
+    options: ['off', 'quorum', 'strict'],
+    default: 'off',
+    reloadable: true,
+  },
+  {
+    name: 'sync_count',
+    shortdesc: 'Standbys that must acknowledge each commit',
+    longdesc: 'The k of ANY k (...) when sync_mode is quorum or strict.',
+    type: 'integer',
+    default: '1',
+    reloadable: true,
+  },
+  {
     name: 'logfile',
     shortdesc: 'PostgreSQL server log for pg_ctl -l',
     longdesc: 'File receiving the postmaster output (stderr logging). Empty: /var/log/postgresql/pgha-<resource>.log when /var/log/postgresql exists, else /dev/null.',
     type: 'string',
     default: '',
   },
+  ...REJOIN_PARAMETERS,
 ] as const satisfies readonly ParameterSpec[];
 
 const absolutePath = (name: string) => z.string().check(z.refine((v) => v.startsWith('/'), { error: `${name} must be an absolute path` }));
@@ -90,7 +111,10 @@ const RawParams = z.object({
   system_user: z.string().check(z.regex(/^[a-z_][a-z0-9_.-]*\$?$/i, { error: 'system_user must be a valid user name' })),
   start_opts: z.string(),
   maxlag: integerText('maxlag', 0, Number.MAX_SAFE_INTEGER),
+  sync_mode: z.enum(['off', 'quorum', 'strict'], { error: 'sync_mode must be off, quorum or strict' }),
+  sync_count: integerText('sync_count', 1, 64),
   logfile: optionalAbsolutePath('logfile'),
+  ...REJOIN_RAW_PARAMS,
 });
 
 export interface AgentParams {
@@ -102,7 +126,10 @@ export interface AgentParams {
   systemUser: string;
   startOptions: string;
   maxlag: bigint;
+  syncMode: SyncMode;
+  syncCount: number;
   logfile: string;
+  rejoin: RejoinParams;
 }
 
 /** Reads OCF_RESKEY_* values (defaults applied); an invalid value is OCF_ERR_CONFIGURED naming the parameter. */
@@ -125,7 +152,10 @@ export function parseParams(raw: Record<string, string>, instance: string): Agen
     systemUser: p.system_user,
     startOptions: p.start_opts,
     maxlag: BigInt(p.maxlag),
+    syncMode: p.sync_mode,
+    syncCount: p.sync_count,
     logfile: p.logfile || (existsSync('/var/log/postgresql') ? `/var/log/postgresql/pgha-${instance}.log` : '/dev/null'),
+    rejoin: rejoinParams(p),
   };
 }
 

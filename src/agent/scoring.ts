@@ -1,6 +1,7 @@
 import { getPromotionScore, setPromotionScore } from '../pacemaker/attributes.js';
 import { disconnectedScores, rankStandbys, SCORE, selfScore } from '../election/scores.js';
 import type { ReplicationPeer, LocalStatus } from '../pg/queries.js';
+import { EMPTY_SET, type SyncSet } from '../sync/plan.js';
 import type { AgentContext } from './context.js';
 import { loadLocalState, saveLocalState, scoreIsCurrent, type LocalState } from './local-state.js';
 
@@ -27,12 +28,13 @@ async function publishScores(ctx: AgentContext, state: LocalState, wanted: Map<s
 }
 
 /** The primary ranks every standby it sees and, after a grace period, marks the missing ones. */
-export async function scoreFromPrimary(ctx: AgentContext, peers: readonly ReplicationPeer[]): Promise<void> {
+export async function scoreFromPrimary(ctx: AgentContext, peers: readonly ReplicationPeer[], synchronousSet: SyncSet = EMPTY_SET): Promise<void> {
   const state = await loadLocalState(ctx.env.instance);
   const byNode = peers.filter((p) => p.applicationName !== ctx.node);
   const wanted = rankStandbys(
     byNode.map((p) => ({ node: p.applicationName, state: p.state, flushLsn: p.flushLsn, lagBytes: p.lagBytes })),
     ctx.params.maxlag,
+    new Set(synchronousSet.members),
   );
   wanted.set(ctx.node, SCORE.PRIMARY);
   const known = [...new Set([...state.nodes, ...Object.keys(state.scores)])];

@@ -32,12 +32,14 @@ export interface PeerReplication {
 /**
  * What the primary's monitor wants each standby's score to be. Streaming
  * standbys are ranked by flushed WAL, most advanced first (PAF <= 2.3.0
- * sorted the wrong way). Nodes absent from pg_stat_replication get no
+ * sorted the wrong way). With a published synchronous set, only its members
+ * are ranked. Nodes absent from pg_stat_replication get no
  * verdict here: `disconnectedScores` handles them with a grace period.
  */
-export function rankStandbys(peers: readonly PeerReplication[], maxlag: bigint): Map<string, number> {
+export function rankStandbys(peers: readonly PeerReplication[], maxlag: bigint, synchronousSet?: ReadonlySet<string>): Map<string, number> {
   const scores = new Map<string, number>();
-  const ready = peers.filter((p) => p.state !== 'startup' && p.state !== 'backup');
+  const eligible = (p: PeerReplication) => synchronousSet === undefined || synchronousSet.size === 0 || synchronousSet.has(p.node);
+  const ready = peers.filter((p) => p.state !== 'startup' && p.state !== 'backup' && eligible(p));
   for (const p of peers) if (!ready.includes(p)) scores.set(p.node, SCORE.NOT_READY);
   const ordered = [...ready].sort((a, b) => {
     const la = a.flushLsn ?? -1n;

@@ -11,6 +11,7 @@ export interface LocalStatus {
   /** Timeline of the WAL being written (primary) or received/replayed (standby). */
   timeline: number;
   receiver: WalReceiver | undefined;
+  synchronousStandbyNames: string;
 }
 
 export interface WalReceiver {
@@ -29,6 +30,7 @@ SELECT pg_is_in_recovery() AS in_recovery,
        pg_last_wal_replay_lsn()::text AS replay_lsn,
        CASE WHEN pg_is_in_recovery() THEN (SELECT timeline_id FROM pg_control_checkpoint())
             ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END AS timeline,
+       current_setting('synchronous_standby_names') AS sync_names,
        r.status AS receiver_status, r.received_tli, r.flushed_lsn::text AS flushed_lsn, r.sender_host
 FROM (SELECT 1) AS one
 LEFT JOIN pg_stat_wal_receiver r ON true`;
@@ -44,6 +46,7 @@ export async function readLocalStatus(client: SqlClient): Promise<LocalStatus> {
     received_tli: number | null;
     flushed_lsn: string | null;
     sender_host: string | null;
+    sync_names: string;
   }>(client, LOCAL_STATUS_SQL);
   if (!row) throw new Error('status query returned no row');
   return {
@@ -60,6 +63,7 @@ export async function readLocalStatus(client: SqlClient): Promise<LocalStatus> {
           senderHost: row.sender_host ?? undefined,
         }
       : undefined,
+    synchronousStandbyNames: row.sync_names,
   };
 }
 

@@ -2,7 +2,9 @@ import { OCF, OcfError, type OcfExitCode } from '../../ocf/exit-codes.js';
 import { describeState, monitorExitCode } from '../../pg/instance-state.js';
 import type { AgentContext } from '../context.js';
 import { settle } from '../ensure-standby.js';
-import { observe } from '../observe.js';
+import { observe, type Observation } from '../observe.js';
+import { manageSynchronousReplication } from '../sync-replication.js';
+import { EMPTY_SET, type SyncSet } from '../../sync/plan.js';
 import { scoreFromPrimary, scoreFromStandby } from '../scoring.js';
 import { checkLocalInstallation } from '../validate.js';
 
@@ -21,10 +23,20 @@ export async function monitor(ctx: AgentContext): Promise<OcfExitCode> {
   }
   observation = await settle(ctx, observation);
   const code = monitorExitCode(observation.state);
-  if (observation.state === 'primary') await scoreFromPrimary(ctx, observation.peers);
+  if (observation.state === 'primary') await scoreFromPrimary(ctx, observation.peers, await synchronousSetOrWarn(ctx, observation));
   else if (observation.state === 'standby') await scoreFromStandby(ctx, observation.status);
   if (code === OCF.SUCCESS || code === OCF.RUNNING_PROMOTED || code === OCF.NOT_RUNNING) return code;
   throw new OcfError(code, `${describeState(observation.state)}${observation.sqlError ? `: ${observation.sqlError}` : ''}`);
+}
+
+/** A failure to manage the synchronous set is logged; it never fails the primary's monitor (PostgreSQL keeps its last set). */
+async function synchronousSetOrWarn(ctx: AgentContext, observation: Observation): Promise<SyncSet> {
+  try {
+    return await manageSynchronousReplication(ctx, observation.peers, observation.status?.synchronousStandbyNames ?? '');
+  } catch (error) {
+    ctx.log.warning(`synchronous replication: ${error instanceof Error ? error.message : String(error)}`);
+    return EMPTY_SET;
+  }
 }
 
 async function checkInstallationForMonitor(ctx: AgentContext): Promise<void> {

@@ -1,6 +1,7 @@
 import { OCF, type OcfExitCode } from '../../ocf/exit-codes.js';
 import { deletePrivateAttribute, setPrivateAttribute } from '../../pacemaker/attributes.js';
 import { formatWalPosition } from '../../pg/lsn.js';
+import { nodesAfterTransition } from '../../ocf/notify.js';
 import type { AgentContext } from '../context.js';
 import { loadLocalState, saveLocalState } from '../local-state.js';
 import { observe } from '../observe.js';
@@ -15,7 +16,7 @@ export async function notify(ctx: AgentContext): Promise<OcfExitCode> {
   const n = ctx.env.notification;
   if (!n) return OCF.SUCCESS;
   try {
-    await rememberNodes(ctx, n.unames.all.length > 0 ? n.unames.all : [...n.unames.active, ...n.unames.inactive]);
+    await rememberNodes(ctx, n.unames.all.length > 0 ? n.unames.all : [...n.unames.active, ...n.unames.inactive], nodesAfterTransition(n));
     const attribute = walPositionAttribute(ctx.env.instance);
     if (n.type === 'pre' && n.operation === 'promote') {
       const observation = await observe(ctx);
@@ -36,9 +37,10 @@ export async function notify(ctx: AgentContext): Promise<OcfExitCode> {
   return OCF.SUCCESS;
 }
 
-async function rememberNodes(ctx: AgentContext, nodes: string[]): Promise<void> {
+async function rememberNodes(ctx: AgentContext, nodes: string[], instanceNodes: string[]): Promise<void> {
   if (nodes.length === 0) return;
   const state = await loadLocalState(ctx.env.instance);
   state.nodes = [...new Set(nodes)].sort();
+  state.instanceNodes = [...new Set([...state.instanceNodes, ...instanceNodes])].sort();
   await saveLocalState(ctx.env.instance, state);
 }

@@ -7,7 +7,22 @@ import { confirmBestCandidate } from '../election.js';
 import { ensureStandby, settle } from '../ensure-standby.js';
 import { observe, observeUntil } from '../observe.js';
 import { forceScore } from '../scoring.js';
+import { manageSynchronousReplication, rememberPromotion } from '../sync-replication.js';
 import { walPositionOf } from '../wal-position.js';
+
+/**
+ * Points synchronous_standby_names at the other members of the published set
+ * before clients arrive (the VIP starts after promote), so the first commits
+ * wait for them as they reconnect instead of going unprotected.
+ */
+async function protectFirstWrites(ctx: AgentContext, currentNames: string): Promise<void> {
+  try {
+    await rememberPromotion(ctx);
+    await manageSynchronousReplication(ctx, [], currentNames);
+  } catch (error) {
+    ctx.log.warning(`synchronous replication after promote: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
 
 /** promote: only the best candidate, and only once it is really writable. */
 export async function promote(ctx: AgentContext): Promise<OcfExitCode> {
@@ -27,6 +42,7 @@ export async function promote(ctx: AgentContext): Promise<OcfExitCode> {
   const promoted = await observeUntil(ctx, (o) => o.state === 'primary');
   if (promoted.state !== 'primary') throw genericError(`not writable after pg_ctl promote (${promoted.sqlError ?? describeState(promoted.state)})`);
   await forceScore(ctx, ctx.node, SCORE.PRIMARY);
+  if (ctx.params.syncMode !== 'off') await protectFirstWrites(ctx, promoted.status?.synchronousStandbyNames ?? '');
   ctx.log.info('promoted: accepting writes');
   return OCF.SUCCESS;
 }

@@ -44,6 +44,18 @@ describe('rankStandbys', () => {
     assert.equal(scores.get('node3'), SCORE.BEST_STANDBY);
     assert.equal(scores.get('node2'), SCORE.BEST_STANDBY - SCORE.RANK_STEP);
   });
+  it('in synchronous mode, forbids standbys outside the published set (they may lack acknowledged commits)', () => {
+    const scores = rankStandbys(
+      [
+        { node: 'node2', state: 'streaming', flushLsn: 100n, lagBytes: 0n },
+        { node: 'node3', state: 'streaming', flushLsn: 150n, lagBytes: 0n },
+      ],
+      0n,
+      new Set(['node2']),
+    );
+    assert.equal(scores.get('node2'), SCORE.BEST_STANDBY);
+    assert.equal(scores.get('node3'), SCORE.NOT_READY);
+  });
   it('forbids standbys in startup or backup, and those over maxlag', () => {
     const scores = rankStandbys(
       [
@@ -87,7 +99,7 @@ describe('selfScore', () => {
 });
 
 describe('walPositionOf', () => {
-  const base = { inRecovery: true, currentLsn: undefined, timeline: 1, receiver: undefined };
+  const base = { inRecovery: true, currentLsn: undefined, timeline: 1, receiver: undefined, synchronousStandbyNames: '' };
   it('uses the replay LSN when the receive LSN sits at a segment start after a restart (PAF #225)', () => {
     const p = walPositionOf({ ...base, receiveLsn: 0x3000000n, replayLsn: 0x30000a0n });
     assert.deepEqual(p, { timeline: 1, lsn: 0x30000a0n });

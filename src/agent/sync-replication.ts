@@ -1,0 +1,90 @@
+import type { ReplicationPeer } from '../pg/queries.js';
+import { withConnection } from '../pg/sql.js';
+import { publishSet, readPublishedSet } from '../sync/cib-set.js';
+import {
+  desiredSet,
+  EMPTY_SET,
+  formatPublishedSet,
+  formatStandbyNames,
+  membersCaughtUp,
+  parsePublishedSet,
+  parseStandbyNames,
+  planSyncStep,
+  type SyncSet,
+} from '../sync/plan.js';
+import { setStandbyNames } from '../sync/standby-names.js';
+import type { AgentContext } from './context.js';
+import { loadLocalState, saveLocalState, type LocalState } from './local-state.js';
+
+/** After a promotion, the previous synchronous standbys get this long to reconnect before quorum mode drops them. */
+export const SYNC_RECONNECT_GRACE_MS = 15_000;
+const PUBLISHED_CACHE_MS = 60_000;
+
+/**
+ * The primary's side of sync_mode, once per monitor (and right after
+ * promote): keep synchronous_standby_names on the healthy standbys (quorum)
+ * or all of them (strict), publishing the set in the CIB before PostgreSQL
+ * relies on a larger one and only after catch-up when it shrinks. Returns the
+ * published set, which decides who may be promoted.
+ */
+export async function manageSynchronousReplication(ctx: AgentContext, peers: readonly ReplicationPeer[], currentNames: string): Promise<SyncSet> {
+  if (ctx.params.syncMode === 'off') return EMPTY_SET;
+  const state = await loadLocalState(ctx.env.instance);
+  let published = await publishedSet(ctx, state);
+  const now = Date.now();
+  const standbys = [...new Set([...state.instanceNodes, ...published.members])].filter((n) => n !== ctx.node);
+  const healthy = new Set(peers.filter((p) => p.state === 'streaming' && standbys.includes(p.applicationName)).map((p) => p.applicationName));
+  if (state.promotedAt !== undefined && now - state.promotedAt < SYNC_RECONNECT_GRACE_MS) {
+    for (const member of published.members) if (member !== ctx.node) healthy.add(member);
+  }
+  const desired = desiredSet(ctx.params.syncMode, ctx.params.syncCount, standbys, [...healthy]);
+  const current = parseStandbyNames(currentNames) ?? { quorum: -1, members: [] };
+  const step = planSyncStep(published, current, desired);
+
+  if (step.publishBefore) {
+    await publishSet(ctx.env.instance, step.publishBefore);
+    published = step.publishBefore;
+    state.publishedSet = [formatPublishedSet(published), now];
+    ctx.log.info(`published synchronous set ${formatPublishedSet(published)}`);
+  }
+  if (step.standbyNames !== undefined) {
+    const lsn = await withConnection(ctx.connection, (client) => setStandbyNames(client, step.standbyNames!));
+    state.pendingShrink = step.publishAfterCatchUp ? { set: formatPublishedSet(step.publishAfterCatchUp.set), lsn: lsn.toString() } : undefined;
+    if (desired.members.length === 0) ctx.log.warning('no healthy standby: writes continue WITHOUT synchronous protection (sync_mode=quorum)');
+    else ctx.log.info(`synchronous_standby_names = ${formatStandbyNames(desired)}`);
+  } else if (step.publishAfterCatchUp && !state.pendingShrink) {
+    state.pendingShrink = { set: formatPublishedSet(step.publishAfterCatchUp.set), lsn: '0' };
+  }
+  if (state.pendingShrink) published = await publishShrinkWhenCaughtUp(ctx, state, peers, published);
+  await saveLocalState(ctx.env.instance, state);
+  return published;
+}
+
+async function publishedSet(ctx: AgentContext, state: LocalState): Promise<SyncSet> {
+  const cached = state.publishedSet;
+  if (cached && Date.now() - cached[1] < PUBLISHED_CACHE_MS) return parsePublishedSet(cached[0]);
+  const set = await readPublishedSet(ctx.env.instance);
+  state.publishedSet = [formatPublishedSet(set), Date.now()];
+  return set;
+}
+
+async function publishShrinkWhenCaughtUp(ctx: AgentContext, state: LocalState, peers: readonly ReplicationPeer[], published: SyncSet): Promise<SyncSet> {
+  const pending = state.pendingShrink!;
+  const target = parsePublishedSet(pending.set);
+  const flushed = new Map(peers.map((p) => [p.applicationName, p.flushLsn]));
+  if (!membersCaughtUp(target.members, flushed, BigInt(pending.lsn))) return published;
+  await publishSet(ctx.env.instance, target);
+  state.publishedSet = [pending.set, Date.now()];
+  state.pendingShrink = undefined;
+  ctx.log.info(`published synchronous set ${pending.set}: its members hold every commit acknowledged under the larger set`);
+  return target;
+}
+
+/** Records a promotion, so the previous synchronous standbys get their reconnect grace. */
+export async function rememberPromotion(ctx: AgentContext): Promise<void> {
+  const state = await loadLocalState(ctx.env.instance);
+  state.promotedAt = Date.now();
+  state.publishedSet = undefined;
+  state.pendingShrink = undefined;
+  await saveLocalState(ctx.env.instance, state);
+}

@@ -1,0 +1,19 @@
+import { run } from '../exec/run.js';
+import { formatPublishedSet, parsePublishedSet, type SyncSet } from './plan.js';
+
+/**
+ * The published synchronous set lives in the CIB as a cluster property: it
+ * must outlive the primary that wrote it, since the promotion after that
+ * primary's death is what reads it.
+ */
+export const syncSetProperty = (instance: string) => `pgha-sync-set-${instance}`;
+
+export async function readPublishedSet(instance: string): Promise<SyncSet> {
+  const r = await run('crm_attribute', ['--type', 'crm_config', '--name', syncSetProperty(instance), '--query', '--quiet'], { timeoutMs: 5_000 });
+  return parsePublishedSet(r.exitCode === 0 ? r.stdout : '');
+}
+
+export async function publishSet(instance: string, set: SyncSet): Promise<void> {
+  const r = await run('crm_attribute', ['--type', 'crm_config', '--name', syncSetProperty(instance), '--update', formatPublishedSet(set)], { timeoutMs: 5_000 });
+  if (r.exitCode !== 0) throw new Error(`could not publish the synchronous set: ${r.stderr || r.stdout}`);
+}

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  coveringSet,
+  desiredSet,
+  EMPTY_SET,
+  formatPublishedSet,
+  formatStandbyNames,
+  membersCaughtUp,
+  parsePublishedSet,
+  planSyncStep,
+  promotableMembers,
+} from '../../../src/sync/plan.js';
+
+describe('desiredSet', () => {
+  it('quorum: the healthy standbys, k lowered so a dead one never blocks writes', () => {
+    assert.deepEqual(desiredSet('quorum', 1, ['node2', 'node3'], ['node3', 'node2']), { quorum: 1, members: ['node2', 'node3'] });
+    assert.deepEqual(desiredSet('quorum', 2, ['node2', 'node3'], ['node3']), { quorum: 1, members: ['node3'] });
+    assert.deepEqual(desiredSet('quorum', 1, ['node2', 'node3'], []), EMPTY_SET);
+  });
+  it('strict: every standby, k as configured, so writes wait for a dead one', () => {
+    assert.deepEqual(desiredSet('strict', 1, ['node3', 'node2'], ['node3']), { quorum: 1, members: ['node2', 'node3'] });
+  });
+  it('off: nothing', () => assert.deepEqual(desiredSet('off', 1, ['node2'], ['node2']), EMPTY_SET));
+});
+
+describe('formats', () => {
+  it('writes synchronous_standby_names with quoted names', () => {
+    assert.equal(formatStandbyNames({ quorum: 1, members: ['node2', 'node-3'] }), 'ANY 1 ("node2", "node-3")');
+    assert.equal(formatStandbyNames(EMPTY_SET), '');
+  });
+  it('round-trips the published set', () => {
+    const set = { quorum: 2, members: ['a', 'b', 'c'] };
+    assert.deepEqual(parsePublishedSet(formatPublishedSet(set)), set);
+    assert.deepEqual(parsePublishedSet(''), EMPTY_SET);
+    assert.deepEqual(parsePublishedSet(undefined), EMPTY_SET);
+  });
+});
+
+describe('planSyncStep', () => {
+  const both = { quorum: 1, members: ['node2', 'node3'] };
+  const only3 = { quorum: 1, members: ['node3'] };
+  it('growing: publishes the larger set before PostgreSQL relies on it', () => {
+    const step = planSyncStep(only3, only3, both);
+    assert.deepEqual(step.publishBefore, both);
+    assert.equal(step.standbyNames, 'ANY 1 ("node2", "node3")');
+    assert.equal(step.publishAfterCatchUp, undefined);
+  });
+  it('shrinking: switches PostgreSQL first, publishes the smaller set only after catch-up', () => {
+    const step = planSyncStep(both, both, only3);
+    assert.equal(step.publishBefore, undefined);
+    assert.equal(step.standbyNames, 'ANY 1 ("node3")');
+    assert.deepEqual(step.publishAfterCatchUp, { set: only3, members: ['node3'] });
+  });
+  it('steady state: nothing to do', () => assert.deepEqual(planSyncStep(both, both, both), {}));
+  it('first configuration from nothing', () => {
+    const step = planSyncStep(EMPTY_SET, EMPTY_SET, both);
+    assert.deepEqual(step.publishBefore, both);
+    assert.equal(step.standbyNames, 'ANY 1 ("node2", "node3")');
+  });
+  it('going asynchronous keeps the last published set', () => {
+    const step = planSyncStep(both, both, EMPTY_SET);
+    assert.equal(step.standbyNames, '');
+    assert.equal(step.publishBefore, undefined);
+    assert.equal(step.publishAfterCatchUp, undefined);
+  });
+  it('covering set keeps the smaller quorum', () => {
+    assert.deepEqual(coveringSet({ quorum: 2, members: ['a', 'b'] }, { quorum: 1, members: ['c'] }), { quorum: 1, members: ['a', 'b', 'c'] });
+  });
+});
+
+describe('membersCaughtUp', () => {
+  it('needs every member at or past the LSN', () => {
+    assert.equal(membersCaughtUp(['a', 'b'], new Map([['a', 10n], ['b', 12n]]), 10n), true);
+    assert.equal(membersCaughtUp(['a', 'b'], new Map([['a', 10n]]), 10n), false);
+  });
+});
+
+describe('promotableMembers', () => {
+  const set = { quorum: 1, members: ['node2', 'node3'] };
+  it('with ANY 1 of 2, both members must answer: either may hold a commit the other lacks', () => {
+    assert.deepEqual(promotableMembers(set, ['node2', 'node3']), { allowed: ['node2', 'node3'], enough: true, needed: 2 });
+    assert.equal(promotableMembers(set, ['node2']).enough, false);
+  });
+  it('with ANY 2 of 2, one member is enough', () => {
+    assert.equal(promotableMembers({ quorum: 2, members: ['node2', 'node3'] }, ['node3']).enough, true);
+  });
+  it('excludes nodes outside the published set', () => {
+    assert.deepEqual(promotableMembers(set, ['node2', 'node3', 'node4']).allowed, ['node2', 'node3']);
+  });
+  it('without a published set, every candidate is allowed (asynchronous rules)', () => {
+    assert.equal(promotableMembers(EMPTY_SET, ['x']).enough, true);
+  });
+});
+
+describe('parseStandbyNames', () => {
+  it('reads back what the agent writes', async () => {
+    const { parseStandbyNames } = await import('../../../src/sync/plan.js');
+    assert.deepEqual(parseStandbyNames('ANY 1 ("node3", "node2")'), { quorum: 1, members: ['node2', 'node3'] });
+    assert.deepEqual(parseStandbyNames(''), EMPTY_SET);
+    assert.equal(parseStandbyNames('FIRST 1 (a, b)'), undefined);
+    assert.equal(parseStandbyNames('*'), undefined);
+  });
+});
