@@ -6,9 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
-require_root
-require_node20
-install_packages
-build_pgha
+prepare_pgha
 node dist/pgha.cjs install
 exec node dist/pgha.cjs lab demo "$@"

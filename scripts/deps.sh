@@ -42,3 +42,11 @@ build_pgha() {
   npm ci --no-audit --no-fund --loglevel=error
   npm run build --silent
 }
+
+# Everything both entry points need before they do their own job.
+prepare_pgha() {
+  require_root
+  require_node20
+  install_packages
+  build_pgha
+}

@@ -5,8 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
-require_root
-require_node20
-install_packages
-build_pgha
+prepare_pgha
 npm test
