@@ -13,7 +13,16 @@ export interface PrivateMount {
   target: string;
 }
 
-export const PGDATA = '/var/lib/postgresql/15/lab';
+/**
+ * Each node's data directory has its own path (/var/lib/postgresql/15/<node>),
+ * given to the resource through per-node instance attributes (cib-per-node.ts).
+ * All nodes share this host's /proc: with one common path, a tool that finds
+ * "its" postgres processes by their working directory would see the other
+ * nodes' instances as its own.
+ */
+export const pgdataOf = (node: string) => `/var/lib/postgresql/15/${node}`;
+/** The resource's default pgdata (overridden on every lab node). */
+export const DEFAULT_PGDATA = '/var/lib/postgresql/15/main';
 export const PG_BINDIR = '/usr/lib/postgresql/15/bin';
 export const PG_LOGFILE = '/var/log/postgresql/lab.log';
 

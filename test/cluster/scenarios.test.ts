@@ -1,8 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { clearMove, movePromoted, receivedLsn } from '../../src/lab/cluster-ops.js';
+import { clearMove, movePromoted, receivedLsn, streamingStandbys } from '../../src/lab/cluster-ops.js';
 import { clusterStatus, waitForCluster } from '../../src/lab/cluster-query.js';
-import { blockReplication, cutNodeNetwork, killPostmaster } from '../../src/lab/faults.js';
+import { blockReplication, cutNodeNetwork, killPostmaster, postmasterPid } from '../../src/lab/faults.js';
 import { labNodes, labPowerOff, labPowerStatus } from '../../src/lab/power.js';
 import { cleanupResource } from '../../src/lab/rebuild.js';
 import { LAB_AGENT, bringLabDown, bringLabUp, currentPrimary, log, randomDelay, restoreHealthy, sleep, waitHealthy } from './harness.js';
@@ -18,15 +18,19 @@ describe(`cluster scenarios (agent ${LAB_AGENT})`, { timeout: 19 * 60_000 }, () 
   it('1. kill -9 of the primary postmaster: recovered, no acknowledged write lost', { timeout: 180_000 }, async () => {
     await restoreHealthy();
     const primary = await currentPrimary();
+    let killed = 0;
     const r = await runWithWriter(
       'postmaster kill',
       async () => {
         await randomDelay(5_000);
         const at = Date.now();
-        await killPostmaster(primary);
+        killed = await killPostmaster(primary);
         return at;
       },
-      async () => (await waitHealthy(120_000)).promoted[0]!,
+      async () => {
+        await waitForPostmasterRestart(primary, killed, 90_000);
+        return (await waitHealthy(120_000)).promoted[0]!;
+      },
     );
     assert.deepEqual(r.missing, [], 'crash recovery keeps every acknowledged commit');
     assert.ok(r.outageMs !== undefined && r.outageMs < 60_000, `writes came back (${r.outageMs} ms)`);
@@ -107,14 +111,20 @@ describe(`cluster scenarios (agent ${LAB_AGENT})`, { timeout: 19 * 60_000 }, () 
     await restoreHealthy();
     const primary = await currentPrimary();
     const [standby] = await standbysOf(primary);
+    let killed = 0;
     const r = await runWithWriter(
       'standby postmaster kill',
       async () => {
         const at = Date.now();
-        await killPostmaster(standby!);
+        killed = await killPostmaster(standby!);
         return at;
       },
-      async () => (await waitHealthy(120_000, primary)).promoted[0]!,
+      async () => {
+        await waitForPostmasterRestart(standby!, killed, 90_000);
+        const s = await waitHealthy(120_000, primary);
+        await waitFor(`${standby} streaming from ${primary}`, 60_000, async () => (await streamingStandbys(primary)).includes(standby!));
+        return s.promoted[0]!;
+      },
     );
     assert.equal(r.primaryAfter, primary);
     assert.deepEqual(r.missing, []);
@@ -149,6 +159,23 @@ describe(`cluster scenarios (agent ${LAB_AGENT})`, { timeout: 19 * 60_000 }, () 
     await restoreHealthy();
   });
 });
+
+/** Pacemaker noticed the kill and started a new postmaster on the node. */
+async function waitForPostmasterRestart(node: string, killedPid: number, timeoutMs: number): Promise<void> {
+  await waitFor(`a new postmaster on ${node}`, timeoutMs, async () => {
+    const pid = await postmasterPid(node);
+    return pid !== undefined && pid !== killedPid;
+  });
+}
+
+async function waitFor(what: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await probe().catch(() => false)) return;
+    await sleep(250);
+  }
+  throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
+}
 
 function maxGapMs(events: ReadonlyArray<{ ok: boolean; end: number }>): number {
   const oks = events.filter((e) => e.ok).map((e) => e.end);

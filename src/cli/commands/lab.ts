@@ -25,8 +25,7 @@ export function makeLabCommand(): Command {
     .option('--no-build', 'use the installed pgha instead of building and installing this source tree first')
     .action(async (opts: { nodes: number | string; agent: 'pgha' | 'paf'; build: boolean }) => {
       requireRoot();
-      const root = packageRoot();
-      const buildRoot = opts.build && existsSync(join(root, 'scripts', 'build.mjs')) ? root : undefined;
+      const buildRoot = opts.build ? sourceTreeRoot() : undefined;
       const text = await labUp({ nodes: Number(opts.nodes), agent: opts.agent, buildRoot, log }).catch(fail);
       process.stdout.write(`${text}\n`);
     });
@@ -92,6 +91,17 @@ function parseNodes(value: string): number {
     throw new InvalidArgumentError(`expected an integer from ${MIN_NODES} to ${MAX_NODES}`);
   }
   return n;
+}
+
+/** The pgha source tree this CLI was built from, when it runs from one (dist/pgha.cjs in a checkout). */
+function sourceTreeRoot(): string | undefined {
+  let root: string;
+  try {
+    root = packageRoot();
+  } catch {
+    return undefined; // not bundled (run through tsx): nothing to locate the tree from
+  }
+  return existsSync(join(root, 'scripts', 'build.mjs')) ? root : undefined;
 }
 
 function requireRoot(): void {
