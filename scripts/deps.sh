@@ -9,6 +9,9 @@ PGHA_PACKAGES=(
   fence-agents                                # fence_* agents; pgha fence verify reads their metadata
   libxml2-utils                               # xmllint: meta-data checked against the OCF and fence-agents schemas
   iproute2 util-linux procps psmisc           # ip netns, unshare/nsenter/setpriv, pgrep
+  dpkg-dev debhelper lintian                  # scripts/build-deb.sh and its test (test/package)
+  groff-base man-db                           # man pages checked with groff -ww and man -l
+  vagrant                                     # vagrant validate of the Vagrantfile (no provider needed)
 )
 
 require_root() {

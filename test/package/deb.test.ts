@@ -60,6 +60,8 @@ describe('pgha Debian package', { timeout: 900_000 }, () => {
     assert.equal(field('Architecture'), 'all');
     const depends = field('Depends');
     assert.match(depends, /(^|, )nodejs \(>= 20\)(,|$)/, depends);
+    const lintian = spawnSync('lintian', ['--fail-on', 'error,warning', deb], { encoding: 'utf8', timeout: 300_000 });
+    assert.equal(lintian.status, 0, `lintian:\n${lintian.stdout}${lintian.stderr}`);
   });
 
   it('installs with apt-get on this machine, whose nodejs package satisfies the dependency', () => {
