@@ -29,7 +29,8 @@ function validate(env: Record<string, string>) {
 test('vagrant validate passes without any provider plugin, with or without fencing credentials and a built .deb', () => {
   const plugins = spawnSync('vagrant', ['plugin', 'list'], { encoding: 'utf8', env: { ...process.env, VAGRANT_CHECKPOINT_DISABLE: '1' } });
   assert.equal(plugins.status, 0, `vagrant is missing (apt-get install vagrant): ${plugins.stderr}`);
-  for (const env of [{}, { PGHA_FENCE_USER: 'fence', PGHA_FENCE_KEY: '/nonexistent/key' }]) {
+  const envs: Record<string, string>[] = [{}, { PGHA_FENCE_USER: 'fence', PGHA_FENCE_KEY: '/nonexistent/key' }];
+  for (const env of envs) {
     const result = validate(env);
     assert.equal(result.status, 0, `${JSON.stringify(env)}\n${result.stdout}\n${result.stderr}`);
     assert.match(result.stdout, /Vagrantfile validated successfully/);
