@@ -1,5 +1,6 @@
 import { argsError, genericError } from '../ocf/exit-codes.js';
 import { describeState } from '../pg/instance-state.js';
+import { rejoinBeforeStart } from '../rejoin/agent-hook.js';
 import type { AgentContext } from './context.js';
 import { recoverInIsolation, startAsStandby } from './lifecycle.js';
 import { isSettling, observeUntil, type Observation } from './observe.js';
@@ -14,8 +15,12 @@ export async function settle(ctx: AgentContext, observation: Observation): Promi
 
 /**
  * Brings the local instance to "running as a standby" from wherever it is,
- * the one path start, demote and promote share. A crashed primary is first
- * recovered in isolation; a running primary is an error here (demote stops it first).
+ * the one path start, demote and promote share. A stopped or crashed
+ * instance whose history forked from the reachable primary's is rejoined
+ * first (src/rejoin, per the rejoin parameter). A crashed primary is rewound
+ * before any crash recovery (its end-of-recovery checkpoint would itself
+ * fork), and is recovered in isolation only when its history could not be
+ * checked; a running primary is an error here (demote stops it first).
  */
 export async function ensureStandby(ctx: AgentContext, observation: Observation): Promise<Observation> {
   const o = await settle(ctx, observation);
@@ -30,10 +35,11 @@ export async function ensureStandby(ctx: AgentContext, observation: Observation)
     case 'no-data':
       throw argsError(`no PostgreSQL data in ${ctx.params.datadir}: check datadir/pgdata, or rebuild this standby`);
     case 'crashed-primary':
-      await recoverInIsolation(ctx);
+      if ((await rejoinBeforeStart(ctx, o)) === 'not-checked') await recoverInIsolation(ctx);
       break;
     case 'crashed-standby':
     case 'stopped':
+      await rejoinBeforeStart(ctx, o);
       break;
   }
   await checkReplicationSettings(ctx);

@@ -5,6 +5,7 @@ import { makeConfigureCommand } from './commands/configure.js';
 import { makeStatusCommand } from './commands/status.js';
 import { makeSwitchoverCommand } from './commands/switchover.js';
 import { makeFenceCommand } from './commands/fence.js';
+import { makeRejoinCommands } from './commands/rewind.js';
 
 /** The pgha command tree: one factory per command group, each in its own module. */
 export function makeProgram(): Command {
@@ -19,6 +20,7 @@ export function makeProgram(): Command {
   program.addCommand(makeStatusCommand());
   program.addCommand(makeSwitchoverCommand());
   program.addCommand(makeFenceCommand());
+  for (const command of makeRejoinCommands()) program.addCommand(command);
   // Commands attached with addCommand do not inherit settings: every one gets the same error handling.
   forEachCommand(program, (command) => command.exitOverride().showHelpAfterError('(run with --help for usage)'));
   return program;

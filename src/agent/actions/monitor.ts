@@ -1,16 +1,20 @@
-import { OCF, OcfError, type OcfExitCode } from '../../ocf/exit-codes.js';
+import { SCORE } from '../../election/scores.js';
+import { OCF, OcfError, genericError, type OcfExitCode } from '../../ocf/exit-codes.js';
 import { describeState, monitorExitCode } from '../../pg/instance-state.js';
+import { divergedStandbyReason } from '../../rejoin/monitor-check.js';
 import type { AgentContext } from '../context.js';
 import { settle } from '../ensure-standby.js';
 import { observe, type Observation } from '../observe.js';
 import { manageSynchronousReplication } from '../sync-replication.js';
 import { EMPTY_SET, type SyncSet } from '../../sync/plan.js';
-import { scoreFromPrimary, scoreFromStandby } from '../scoring.js';
+import { forceScore, scoreFromPrimary, scoreFromStandby } from '../scoring.js';
 import { checkLocalInstallation } from '../validate.js';
 
 /**
  * monitor (and probe): the actual role, never what Pacemaker believes. The
  * steady state is one SQL round trip; the role's scores are kept current.
+ * A standby that does not stream is checked against the primary's history:
+ * diverged, it is a failure that must never be promoted.
  */
 export async function monitor(ctx: AgentContext): Promise<OcfExitCode> {
   let observation;
@@ -24,7 +28,14 @@ export async function monitor(ctx: AgentContext): Promise<OcfExitCode> {
   observation = await settle(ctx, observation);
   const code = monitorExitCode(observation.state);
   if (observation.state === 'primary') await scoreFromPrimary(ctx, observation.peers, await synchronousSetOrWarn(ctx, observation));
-  else if (observation.state === 'standby') await scoreFromStandby(ctx, observation.status);
+  else if (observation.state === 'standby') {
+    const diverged = await divergedStandbyReason(ctx, observation.status);
+    if (diverged) {
+      await forceScore(ctx, ctx.node, SCORE.NEVER);
+      throw genericError(diverged);
+    }
+    await scoreFromStandby(ctx, observation.status);
+  }
   if (code === OCF.SUCCESS || code === OCF.RUNNING_PROMOTED || code === OCF.NOT_RUNNING) return code;
   throw new OcfError(code, `${describeState(observation.state)}${observation.sqlError ? `: ${observation.sqlError}` : ''}`);
 }

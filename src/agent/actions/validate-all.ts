@@ -1,12 +1,14 @@
 import { OCF, type OcfExitCode } from '../../ocf/exit-codes.js';
+import { warnIfRewindImpossible } from '../../rejoin/validate-rewind.js';
 import type { AgentContext } from '../context.js';
 import { checkCloneConfiguration, checkLocalInstallation, checkReplicationSettings } from '../validate.js';
 
-/** validate-all: parameters (already parsed with the context), clone meta, installation, replication settings. */
+/** validate-all: parameters (already parsed with the context), clone meta, installation, replication settings; warns when pg_rewind could not work. */
 export async function validateAll(ctx: AgentContext): Promise<OcfExitCode> {
   checkCloneConfiguration(ctx);
   await checkLocalInstallation(ctx);
   await checkReplicationSettings(ctx);
+  await warnIfRewindImpossible(ctx);
   return OCF.SUCCESS;
 }
 

@@ -26,12 +26,19 @@ async function asPostgres(file: string, args: string[]) {
   return runChecked('setpriv', ['--reuid', PG_USER, '--regid', PG_USER, '--init-groups', '--', file, ...args], { timeoutMs: 120_000 });
 }
 
+/** What pg_rewind needs; both on by default. Both off: a pair pg_rewind refuses to work on. */
+export interface PairOptions {
+  dataChecksums?: boolean;
+  walLogHints?: boolean;
+}
+
 /**
  * A primary (initialised with data checksums) and a standby cloned from it by
  * pg_basebackup, each reaching the other through its socket directory, with
  * application_name equal to the node name, both stopped cleanly at the end.
  */
-export async function createPair(basePort: number): Promise<TestPair> {
+export async function createPair(basePort: number, options: PairOptions = {}): Promise<TestPair> {
+  const { dataChecksums = true, walLogHints = true } = options;
   const base = await mkdtemp('/tmp/pgha-pg-');
   await chmod(base, 0o755);
   const instance = (node: string, port: number): TestInstance => ({ node, datadir: join(base, node), socketDir: join(base, `${node}-sock`), port });
@@ -43,12 +50,12 @@ export async function createPair(basePort: number): Promise<TestPair> {
   }
   await mkdir(join(base, 'state'));
   await chown(base, ...(await pgIds()));
-  await asPostgres(`${PG_BIN}/initdb`, ['-D', primary.datadir, '--data-checksums', '-U', PG_USER, '-A', 'trust']);
+  await asPostgres(`${PG_BIN}/initdb`, ['-D', primary.datadir, ...(dataChecksums ? ['--data-checksums'] : []), '-U', PG_USER, '-A', 'trust']);
   await appendFile(join(primary.datadir, 'pg_hba.conf'), 'local replication all trust\n');
-  await configure(primary, standby);
+  await configure(primary, standby, walLogHints);
   await asPostgres(`${PG_BIN}/pg_ctl`, ['start', '-D', primary.datadir, '-w', '-l', join(base, 'node1.log')]);
   await asPostgres(`${PG_BIN}/pg_basebackup`, ['-D', standby.datadir, '-h', primary.socketDir, '-p', String(primary.port), '-U', PG_USER, '-X', 'stream', '-c', 'fast']);
-  await configure(standby, primary);
+  await configure(standby, primary, walLogHints);
   await writeFile(join(standby.datadir, 'standby.signal'), '');
   await chown(join(standby.datadir, 'standby.signal'), ...(await pgIds()));
   // A fresh base backup reads "in production" until it has run once (lab-notes).
@@ -81,7 +88,7 @@ export async function createPair(basePort: number): Promise<TestPair> {
 }
 
 /** Each instance listens only on its own socket directory; primary_conninfo points at the other one. */
-async function configure(self: TestInstance, other: TestInstance): Promise<void> {
+async function configure(self: TestInstance, other: TestInstance, walLogHints: boolean): Promise<void> {
   await appendFile(
     join(self.datadir, 'postgresql.conf'),
     [
@@ -91,7 +98,7 @@ async function configure(self: TestInstance, other: TestInstance): Promise<void>
       'wal_level = replica',
       'hot_standby = on',
       'wal_keep_size = 256MB',
-      'wal_log_hints = on',
+      `wal_log_hints = ${walLogHints ? 'on' : 'off'}`,
       'wal_receiver_timeout = 5s',
       'wal_retrieve_retry_interval = 500ms',
       'shared_buffers = 16MB',

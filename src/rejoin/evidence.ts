@@ -1,0 +1,52 @@
+import { copyFile, mkdir, readdir, statfs, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { treeBytes } from './tree-bytes.js';
+import type { Lsn } from '../pg/lsn.js';
+import { listWalSegments, walSegmentSize } from '../pg/wal-files.js';
+import type { LocalWal } from './divergence.js';
+import { buildManifest, decideEvidenceCopy, evidenceFiles, type Fork, type Manifest } from './evidence-plan.js';
+
+export interface EvidenceTarget {
+  datadir: string;
+  node: string;
+  archiveDir: string;
+  archiveMaxBytes: number;
+}
+
+export interface EvidenceFacts {
+  action: string;
+  systemIdentifier: string;
+  local: LocalWal;
+  fork: Fork;
+  newTimeline: number;
+  primaryFlushLsn: Lsn;
+}
+
+/**
+ * Keeps the WAL the old primary wrote after the fork point, with a manifest,
+ * in <archiveDir>/<node>-<time>/ before a rewind or re-clone discards it.
+ * Copying is skipped, with the warning in the manifest, past the archive's
+ * size limit or when the file system would run short; the manifest is always written.
+ */
+export async function archiveDivergedWal(target: EvidenceTarget, facts: EvidenceFacts, now = new Date()): Promise<{ path: string; manifest: Manifest }> {
+  const segmentSize = (await walSegmentSize(target.datadir)) ?? 16n * 1024n * 1024n;
+  const walDir = join(target.datadir, 'pg_wal');
+  const files = evidenceFiles(await readdir(walDir), segmentSize, facts.local, facts.fork);
+  const sizes = new Map((await listWalSegments(target.datadir)).map((f) => [f.name, f.bytes]));
+  const neededBytes = files.reduce((sum, name) => sum + (sizes.get(name) ?? 4096), 0);
+  await mkdir(target.archiveDir, { recursive: true, mode: 0o750 });
+  const fs = await statfs(target.archiveDir);
+  const decision = decideEvidenceCopy({
+    neededBytes,
+    archiveBytes: await treeBytes(target.archiveDir),
+    maxBytes: target.archiveMaxBytes,
+    freeBytes: Number(fs.bavail) * Number(fs.bsize),
+    totalBytes: Number(fs.blocks) * Number(fs.bsize),
+  });
+  const path = join(target.archiveDir, `${target.node}-${now.toISOString().replace(/[:.]/g, '-')}`);
+  await mkdir(path, { recursive: true, mode: 0o750 });
+  if (decision.copy) for (const name of files) await copyFile(join(walDir, name), join(path, name));
+  const manifest = buildManifest({ ...facts, node: target.node, now, files, decision, archivePath: path });
+  await writeFile(join(path, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return { path, manifest };
+}

@@ -1,0 +1,32 @@
+import type { AgentContext } from '../agent/context.js';
+import { getProcessDeadline } from '../exec/run.js';
+import type { LocalStatus } from '../pg/queries.js';
+import { fetchTimelineHistory, identifySystem } from '../pg/replication-connection.js';
+import { queryRow, withConnection } from '../pg/sql.js';
+import { divergence } from './divergence.js';
+import { localWalOfRunningStandby } from './local-wal.js';
+
+/**
+ * Why a running standby that does not stream can never stream from the
+ * reachable primary (its history forked), or undefined: streaming, primary
+ * unreachable or a standby, or histories that agree. Runs only off the
+ * steady state: a streaming standby costs nothing here.
+ */
+export async function divergedStandbyReason(ctx: AgentContext, status: LocalStatus | undefined): Promise<string | undefined> {
+  if (!status?.inRecovery || status.receiver?.status === 'streaming') return undefined;
+  const conninfo = await withConnection(ctx.connection, async (c) => (await queryRow<{ v: string }>(c, "SELECT current_setting('primary_conninfo') AS v"))?.v ?? '').catch(() => '');
+  if (conninfo.trim() === '') return undefined;
+  const source = { bindir: ctx.params.bindir, conninfo, osUser: ctx.params.systemUser, timeoutMs: Math.max(1_000, Math.min(3_000, getProcessDeadline().remainingMs() / 4)) };
+  try {
+    const identity = await identifySystem(source);
+    if (identity.inHotStandby) return undefined;
+    const local = await localWalOfRunningStandby({ bindir: ctx.params.bindir, datadir: ctx.params.datadir, systemUser: ctx.params.systemUser }, status);
+    if (!local) return undefined;
+    const verdict = divergence(local, { ...identity, history: await fetchTimelineHistory(source, identity.timeline) });
+    if (verdict.verdict !== 'diverged') return undefined;
+    return `not streaming: the local history diverged from the primary's (${verdict.reason}); restart the resource to rejoin (rejoin=${ctx.params.rejoin.policy})`;
+  } catch (error) {
+    ctx.log.debug(`divergence check skipped: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+}

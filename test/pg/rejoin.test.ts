@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { run } from '../../src/exec/run.js';
+import { OCF } from '../../src/ocf/exit-codes.js';
+import { withConnection } from '../../src/pg/sql.js';
+import { runAgent } from './helpers/agent.js';
+import { createPair, PG_BIN, type PairOptions, type TestInstance, type TestPair } from './helpers/instances.js';
+
+/**
+ * An old primary that wrote WAL the new primary never received comes back:
+ * with rejoin=rewind it rewinds and streams by itself, with the discarded WAL
+ * kept; rejoin=manual refuses and `pgha rewind` brings it back; without
+ * wal_log_hints nor checksums a rewind refuses untouched and a re-clone works.
+ */
+const CLONE = { OCF_RESKEY_CRM_meta_clone_max: '2', OCF_RESKEY_CRM_meta_promoted_max: '1', OCF_RESKEY_CRM_meta_notify: 'true' };
+const CLI = join(import.meta.dirname, '..', '..', 'dist', 'pgha.cjs');
+const pairs: TestPair[] = [];
+
+async function newPair(port: number, options?: PairOptions): Promise<TestPair> {
+  const pair = await createPair(port, options);
+  pairs.push(pair);
+  return pair;
+}
+after(async () => {
+  for (const pair of pairs) await pair.cleanup();
+});
+
+const act = (pair: TestPair, action: string, i: TestInstance, extra: Record<string, string> = {}) =>
+  runAgent(action, pair.agentEnv(i, { ...CLONE, OCF_RESKEY_rewind_archive_dir: join(pair.base, 'archive'), ...extra }));
+const sql = (i: TestInstance, text: string) => withConnection({ host: i.socketDir, port: i.port, user: 'postgres' }, async (c) => (await c.query(text)).rows);
+const postmasterPid = async (i: TestInstance) => Number((await readFile(join(i.datadir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function ok(pending: ReturnType<typeof act>) {
+  const r = await pending;
+  assert.equal(r.code, OCF.SUCCESS, r.stderr);
+  return r;
+}
+
+/** Waits until `standby` streams from `primary` (pg_stat_replication on the primary). */
+async function waitStreaming(primary: TestInstance, standby: TestInstance, timeoutMs = 20_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const rows = await sql(primary, `select 1 from pg_stat_replication where application_name = '${standby.node}' and state = 'streaming'`);
+    if (rows.length > 0) return;
+    await sleep(20);
+  }
+  assert.fail(`${standby.node} does not stream from ${primary.node}`);
+}
+
+/**
+ * `from` is primary, `to` its streaming standby. `to` stops; `from` commits
+ * rows `to` never receives, then crashes (or stops cleanly); `to` is promoted
+ * and commits a row of its own. Returns the lost row count.
+ */
+async function failoverWithLostWrites(pair: TestPair, from: TestInstance, to: TestInstance, crash: boolean): Promise<void> {
+  await ok(act(pair, 'stop', to));
+  await sql(from, 'insert into t select g, $$lost$$ from generate_series(1000, 1999) g');
+  if (crash) process.kill(await postmasterPid(from), 'SIGKILL');
+  else await ok(act(pair, 'stop', from));
+  await ok(act(pair, 'start', to));
+  await ok(act(pair, 'promote', to));
+  await sql(to, `insert into t values (${Date.now() % 1_000_000 + 10_000}, 'after failover')`);
+}
+
+/** Primary `p` with table t, streaming standby `s`. */
+async function startPair(pair: TestPair, p: TestInstance, s: TestInstance): Promise<void> {
+  await ok(act(pair, 'start', p));
+  await ok(act(pair, 'promote', p));
+  await sql(p, 'create table if not exists t(id int primary key, what text)');
+  await sql(p, "insert into t values (1, 'replicated')");
+  await ok(act(pair, 'start', s));
+  await waitStreaming(p, s);
+}
+
+async function manifests(pair: TestPair): Promise<{ dir: string; manifest: Record<string, any> }[]> {
+  const root = join(pair.base, 'archive');
+  const dirs = (await readdir(root).catch(() => [])).sort();
+  return Promise.all(dirs.map(async (d) => ({ dir: join(root, d), manifest: JSON.parse(await readFile(join(root, d, 'manifest.json'), 'utf8')) })));
+}
+
+/** Every file of a data directory with its content digest, to tell whether anything changed. */
+async function digest(dir: string): Promise<string> {
+  const r = await run('bash', ['-c', `cd "${dir}" && find . -type f ! -name postmaster.opts -print0 | sort -z | xargs -0 sha1sum`], { timeoutMs: 30_000 });
+  assert.equal(r.exitCode, 0, r.stderr);
+  return r.stdout;
+}
+
+describe('rejoin of a diverged old primary (real PostgreSQL 15)', () => {
+  it('rejoin=rewind: a crashed old primary is rewound, streams from the new primary, and the discarded WAL is archived', async () => {
+    const pair = await newPair(55480);
+    const { primary: node1, standby: node2 } = pair;
+    await startPair(pair, node1, node2);
+    await failoverWithLostWrites(pair, node1, node2, true);
+    const started = await ok(act(pair, 'start', node1));
+    assert.match(started.stderr, /diverged/);
+    assert.match(started.stderr, /rejoined by rewind/);
+    assert.doesNotMatch(started.stderr, /crash recovery in isolation/);
+    await waitStreaming(node2, node1);
+    assert.deepEqual(await sql(node1, "select count(*)::int as n from t where what = 'lost'"), [{ n: 0 }]);
+    assert.deepEqual(await sql(node1, "select count(*)::int as n from t where what = 'after failover'"), [{ n: 1 }]);
+    // node1's own configuration survived the rewind (pg_rewind copies node2's).
+    assert.match(await readFile(join(node1.datadir, 'postgresql.conf'), 'utf8'), new RegExp(`port = ${node1.port}\\n`));
+    const [evidence] = await manifests(pair);
+    assert.ok(evidence, 'a manifest was written');
+    const m = evidence.manifest;
+    assert.equal(m.copied, true, m.warning);
+    // node1 was promoted once (timeline 2), node2 once after it (timeline 3).
+    assert.equal(m.localTimeline, 2);
+    assert.equal(m.forkTimeline, 2);
+    assert.equal(m.newTimeline, 3);
+    assert.equal(m.node, 'node1');
+    assert.ok(m.files.length > 0);
+    const dump = await run(`${PG_BIN}/pg_waldump`, ['--path', evidence.dir, '--timeline', String(m.forkTimeline), '--start', m.discardedRange.from, '--end', m.discardedRange.to], { timeoutMs: 30_000 });
+    assert.equal(dump.exitCode, 0, dump.stderr);
+    assert.match(dump.stdout, /rmgr: Heap .*INSERT/);
+    assert.equal((await act(pair, 'monitor', node1, { OCF_RESKEY_CRM_meta_interval: '10000' })).code, OCF.SUCCESS);
+  });
+
+  it('rejoin=manual refuses to start with the command to run; pgha rewind brings the node back', async () => {
+    const pair = await newPair(55482);
+    const { primary: node1, standby: node2 } = pair;
+    await startPair(pair, node1, node2);
+    await failoverWithLostWrites(pair, node1, node2, false);
+    const before = await digest(node1.datadir);
+    const refused = await act(pair, 'start', node1, { OCF_RESKEY_rejoin: 'manual' });
+    assert.equal(refused.code, OCF.ERR_GENERIC, refused.stderr);
+    assert.match(refused.reason ?? '', /diverged.*pgha rewind/);
+    assert.equal(await digest(node1.datadir), before, 'manual: the data directory is untouched');
+    const flags = ['--pgdata', node1.datadir, '--bindir', PG_BIN, '--node', 'node1', '--archive-dir', join(pair.base, 'archive')];
+    const dry = await run(process.execPath, [CLI, 'rewind', ...flags, '--dry-run'], { timeoutMs: 60_000 });
+    assert.equal(dry.exitCode, 0, dry.stderr);
+    assert.match(dry.stdout, /dry run/);
+    assert.equal(await digest(node1.datadir), before, 'dry run: the data directory is untouched');
+    const rewound = await run(process.execPath, [CLI, 'rewind', ...flags], { timeoutMs: 60_000 });
+    assert.equal(rewound.exitCode, 0, rewound.stderr);
+    assert.match(rewound.stdout, /rewound .* in \d+\.\d+s/);
+    await ok(act(pair, 'start', node1, { OCF_RESKEY_rejoin: 'manual' }));
+    await waitStreaming(node2, node1);
+    // The CLI refuses while PostgreSQL runs.
+    const running = await run(process.execPath, [CLI, 'rewind', ...flags], { timeoutMs: 60_000 });
+    assert.notEqual(running.exitCode, 0);
+    assert.match(running.stderr, /running/);
+  });
+
+  it('without wal_log_hints nor checksums, rejoin=rewind refuses untouched and rejoin=reclone re-clones', async () => {
+    const pair = await newPair(55484, { dataChecksums: false, walLogHints: false });
+    const { primary: node1, standby: node2 } = pair;
+    const validate = await act(pair, 'validate-all', node1);
+    assert.equal(validate.code, OCF.SUCCESS, validate.stderr);
+    assert.match(validate.stderr, /WARNING: pg_rewind needs wal_log_hints/);
+    await startPair(pair, node1, node2);
+    await failoverWithLostWrites(pair, node1, node2, false);
+    const before = await digest(node1.datadir);
+    const refused = await act(pair, 'start', node1);
+    assert.equal(refused.code, OCF.ERR_GENERIC, refused.stderr);
+    assert.match(refused.reason ?? '', /cannot be rewound/);
+    assert.equal(await digest(node1.datadir), before, 'rewind refused: the data directory is untouched');
+    assert.deepEqual(await manifests(pair), [], 'nothing archived when nothing is discarded');
+    const recloned = await ok(act(pair, 'start', node1, { OCF_RESKEY_rejoin: 'reclone' }));
+    assert.match(recloned.stderr, /rejoined by reclone/);
+    await waitStreaming(node2, node1);
+    const kept = (await readdir(pair.base)).filter((name) => name.startsWith('node1.pgha-old-'));
+    assert.equal(kept.length, 1, 'the old data directory is kept aside');
+    assert.equal(await digest(join(pair.base, kept[0]!)), before, 'the old data directory is kept as it was');
+    assert.match(await readFile(join(node1.datadir, 'postgresql.conf'), 'utf8'), new RegExp(`application_name=node1'`));
+    assert.equal((await manifests(pair)).length, 1);
+  });
+});
