@@ -6,7 +6,7 @@ import { isHealthy, standbysPromotable, type ClusterStatus } from '../../src/lab
 import { blockReplication, restoreNodeNetwork } from '../../src/lab/faults.js';
 import { labDown } from '../../src/lab/lab-down.js';
 import { labUp } from '../../src/lab/lab-up.js';
-import { labNodes, labPowerStatus } from '../../src/lab/power.js';
+import { labNodes, labPowerOff, labPowerStatus } from '../../src/lab/power.js';
 import { cleanupResource, rebuildStandby } from '../../src/lab/rebuild.js';
 import { nodeLinkUp } from '../../src/lab/network.js';
 import { findLabNode } from '../../src/lab/state.js';
@@ -25,7 +25,12 @@ export async function bringLabUp(nodes = 3): Promise<void> {
   await labUp({ nodes, agent: LAB_AGENT, buildRoot: REPO_ROOT, log });
 }
 
+/** Tears the lab down, unless PGHA_LAB_KEEP=1 (to read node logs after a failure; the next bringLabUp removes it). */
 export async function bringLabDown(): Promise<void> {
+  if (process.env.PGHA_LAB_KEEP === '1') {
+    log('PGHA_LAB_KEEP=1: leaving the lab up (pgha lab down removes it)');
+    return;
+  }
   await labDown(log);
 }
 
@@ -58,7 +63,19 @@ export async function restoreHealthy(timeoutMs = 150_000): Promise<ClusterStatus
   if (status && isHealthy(status, await labNodes()) && standbysPromotable(status) && status.failures.length === 0) return status;
   for (const node of await labNodes()) await cleanupResource(node).catch(() => undefined);
   log(`restoring health from ${JSON.stringify(status)}`);
-  return waitHealthy(timeoutMs);
+  try {
+    return await waitHealthy(45_000);
+  } catch {
+    // A node the agent will not run (e.g. a crashed ex-primary that diverged) is re-cloned, as an operator would.
+    const now = await clusterStatus();
+    for (const node of await labNodes()) {
+      if (now && (now.promoted.includes(node) || now.unpromoted.includes(node))) continue;
+      log(`${node} does not run the clone: powering it off and rebuilding it`);
+      await labPowerOff(node);
+      await rebuildStandby(node, log);
+    }
+    return waitHealthy(timeoutMs);
+  }
 }
 
 /** A row range no earlier run used: rows accumulate in one table across scenarios. */
