@@ -1,4 +1,4 @@
-import { readFile, readdir, readlink, rm } from 'node:fs/promises';
+import { readFile, readdir, readlink, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -36,15 +36,20 @@ export async function isLiveProcess(pid: number): Promise<boolean> {
 /**
  * Processes still working in a data directory: after a postmaster is
  * SIGKILLed its children may outlive it and hold the shared memory, which
- * stops the next start. Postgres processes keep the data directory as cwd.
+ * stops the next start. Postgres processes keep the data directory as their
+ * working directory; it is compared by device and inode, not by path, so an
+ * instance at the same path in another mount namespace is never mistaken
+ * for this one.
  */
 export async function processesInDataDirectory(datadir: string): Promise<number[]> {
+  const target = await stat(datadir).catch(() => undefined);
+  if (!target) return [];
   const pids: number[] = [];
   for (const entry of await readdir('/proc')) {
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid === process.pid) continue;
-    const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => undefined);
-    if (cwd !== undefined && (cwd === datadir || cwd === `${datadir} (deleted)`) && (await isLiveProcess(pid))) pids.push(pid);
+    const cwd = await stat(`/proc/${pid}/cwd`).catch(() => undefined);
+    if (cwd && cwd.dev === target.dev && cwd.ino === target.ino && (await isLiveProcess(pid))) pids.push(pid);
   }
   return pids;
 }
