@@ -168,4 +168,50 @@ describe('rejoin of a diverged old primary (real PostgreSQL 15)', () => {
     assert.match(await readFile(join(node1.datadir, 'postgresql.conf'), 'utf8'), new RegExp(`application_name=node1'`));
     assert.equal((await manifests(pair)).length, 1);
   });
+
+  it('two failovers in a row, the old primary missing the middle one: monitor fails it (never healthy), start rewinds it', async () => {
+    const pair = await newPair(55486);
+    const { primary: node1, standby: node2 } = pair;
+    await startPair(pair, node1, node2);
+    await failoverWithLostWrites(pair, node1, node2, false);
+    // The second failover: node2 restarts as a standby with nobody to follow and is promoted again.
+    await ok(act(pair, 'stop', node2));
+    await ok(act(pair, 'start', node2));
+    await ok(act(pair, 'promote', node2));
+    await sql(node2, "insert into t values (3, 'after the second failover')");
+    const [{ tli }] = await sql(node2, "select ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int as tli");
+    assert.equal(tli, 4, 'node1 promoted to 2, node2 to 3 then 4');
+    // As PAF would: started as a standby with no history check; it cannot follow.
+    await run('touch', [join(node1.datadir, 'standby.signal')]);
+    await run(`${PG_BIN}/pg_ctl`, ['start', '-D', node1.datadir, '-w', '-l', join(pair.base, 'node1.log')], { user: 'postgres', timeoutMs: 30_000 });
+    const failed = await act(pair, 'monitor', node1, { OCF_RESKEY_CRM_meta_interval: '10000' });
+    assert.equal(failed.code, OCF.ERR_GENERIC, failed.stderr);
+    assert.match(failed.reason ?? '', /not streaming: the local history diverged/);
+    assert.match(failed.stderr, /master-pgsqld=-1000000/);
+    await ok(act(pair, 'stop', node1));
+    const started = await ok(act(pair, 'start', node1));
+    assert.match(started.stderr, /rejoined by rewind/);
+    await waitStreaming(node2, node1);
+    assert.deepEqual(await sql(node1, "select count(*)::int as n from t where what in ('after failover', 'after the second failover')"), [{ n: 2 }]);
+    assert.equal((await act(pair, 'monitor', node1, { OCF_RESKEY_CRM_meta_interval: '10000' })).code, OCF.SUCCESS);
+  });
+
+  it('time from the old primary\'s start to streaming, median of 3 crash failovers', async (t) => {
+    const pair = await newPair(55488);
+    let [from, to] = [pair.primary, pair.standby];
+    await startPair(pair, from, to);
+    const times: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      await failoverWithLostWrites(pair, from, to, true);
+      const started = Date.now();
+      const r = await ok(act(pair, 'start', from));
+      assert.match(r.stderr, /rejoined by rewind/);
+      await waitStreaming(to, from);
+      times.push(Date.now() - started);
+      [from, to] = [to, from];
+    }
+    const median = [...times].sort((a, b) => a - b)[1]!;
+    t.diagnostic(`rejoin (start to streaming) ms: ${times.join(', ')}; median ${median}`);
+    assert.ok(median < 30_000);
+  });
 });
