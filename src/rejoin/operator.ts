@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { chown, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AgentParams } from '../agent/params.js';
@@ -34,6 +35,7 @@ export class Refusal extends Error {}
 export async function operatorRejoin(req: OperatorRequest, target: RejoinTarget): Promise<void> {
   const started = Date.now();
   const { params, out } = req;
+  if (!existsSync(join(params.datadir, 'PG_VERSION'))) throw new Refusal(`${params.datadir} is not a PostgreSQL data directory (no PG_VERSION): check --pgdata/--datadir`);
   if ((await runningPostmasterPid(params.datadir)) !== undefined) throw new Refusal(`PostgreSQL is running in ${params.datadir}: stop it (or the cluster resource on this node) first`);
   const leftovers = await processesInDataDirectory(params.datadir);
   if (leftovers.length > 0) throw new Refusal(`processes of a dead postmaster still run in ${params.datadir} (${leftovers.join(' ')}): end them first`);
