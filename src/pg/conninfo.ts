@@ -21,6 +21,7 @@ function parseUri(text: string): Map<string, string> {
   if (url.hostname) values.set('host', decodeURIComponent(url.hostname));
   if (url.port) values.set('port', url.port);
   if (url.username) values.set('user', decodeURIComponent(url.username));
+  if (url.password) values.set('password', decodeURIComponent(url.password));
   if (url.pathname.length > 1) values.set('dbname', decodeURIComponent(url.pathname.slice(1)));
   for (const [key, value] of url.searchParams) values.set(key, value);
   return values;

@@ -18,7 +18,7 @@ const quote = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, 
  */
 export function libpqInvocation(conninfo: string, overrides: Record<string, string> = {}, defaults: Record<string, string> = {}): LibpqInvocation {
   const values = parseConninfo(conninfo);
-  const password = values.get('password') ?? uriPassword(conninfo);
+  const password = values.get('password');
   values.delete('password');
   for (const [key, value] of Object.entries(defaults)) if (!values.has(key)) values.set(key, value);
   for (const [key, value] of Object.entries(overrides)) values.set(key, value);
@@ -26,14 +26,6 @@ export function libpqInvocation(conninfo: string, overrides: Record<string, stri
   if (password !== undefined) env.PGPASSWORD = password;
   if (!values.has('connect_timeout')) env.PGCONNECT_TIMEOUT = '5';
   return { conninfo: [...values].map(([k, v]) => `${k}=${quote(v)}`).join(' '), env };
-}
-
-/** A URI's user:password@ part (parseConninfo keeps only the user). */
-function uriPassword(conninfo: string): string | undefined {
-  const text = conninfo.trim();
-  if (!/^postgres(ql)?:\/\//i.test(text)) return undefined;
-  const password = new URL(text.replace(/^postgres(ql)?:/i, 'http:')).password;
-  return password ? decodeURIComponent(password) : undefined;
 }
 
 /** The home directory of an OS user from /etc/passwd (libpq finds ~/.pgpass there); undefined when not listed. */

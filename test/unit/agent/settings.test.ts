@@ -15,7 +15,8 @@ describe('parseConninfo', () => {
     assert.equal(c.get('application_name'), 'node2');
   });
   it('reads URIs', () => {
-    const c = parseConninfo('postgresql://rep@vip:5433/postgres?application_name=node3');
+    const c = parseConninfo('postgresql://rep:s%40cret@vip:5433/postgres?application_name=node3');
+    assert.equal(c.get('password'), 's@cret');
     assert.equal(c.get('host'), 'vip');
     assert.equal(c.get('port'), '5433');
     assert.equal(c.get('application_name'), 'node3');
