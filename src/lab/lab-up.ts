@@ -9,10 +9,7 @@ import { CLIENT_NETNS, LAB_PREFIX, NODE_NIC, PG_PORT, VIP, labLayout } from './l
 import { createNetwork, existingLabNetns, netnsInode } from './network.js';
 import { startHolder, startStack } from './node-boot.js';
 import { runInNodeChecked } from './node-exec.js';
-import { DEFAULT_PGDATA, PG_BINDIR, hostPathOf, pgdataOf } from './node-fs.js';
-import { withPerNodeParameter } from './cib-per-node.js';
-import { RESOURCE } from './cib-commands.js';
-import { readFile, writeFile } from 'node:fs/promises';
+import { PGDATA, PG_BINDIR } from './node-fs.js';
 import { ensurePackages, fileExists } from './packages.js';
 import { setupPostgres } from './postgres-setup.js';
 import { refOf } from './proc.js';
@@ -75,7 +72,7 @@ export async function labUp(options: LabUpOptions): Promise<string> {
     agent: options.agent,
     nodes: names,
     bindir: PG_BINDIR,
-    pgdata: DEFAULT_PGDATA,
+    pgdata: PGDATA,
     pghost: '/run/postgresql',
     pgport: PG_PORT,
     systemUser: 'postgres',
@@ -85,9 +82,6 @@ export async function labUp(options: LabUpOptions): Promise<string> {
     fenceAgent: FENCE_AGENT,
   };
   for (const argv of clusterCommands(spec, CIB_FILE)) await runInNodeChecked(first, argv, { timeoutMs: 60_000 });
-  const cibOnHost = hostPathOf(first, CIB_FILE);
-  const pgdataByNode = Object.fromEntries(names.map((n) => [n, pgdataOf(n)]));
-  await writeFile(cibOnHost, withPerNodeParameter(await readFile(cibOnHost, 'utf8'), RESOURCE, 'pgdata', pgdataByNode));
   await runInNodeChecked(first, cibPushCommand(CIB_FILE));
   // Every node stopped at the same WAL position: the agent may promote any of them.
   await waitForCluster('a primary with the VIP, other nodes standbys', 180_000, (s) => isHealthy(s, names));

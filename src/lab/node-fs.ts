@@ -14,15 +14,12 @@ export interface PrivateMount {
 }
 
 /**
- * Each node's data directory has its own path (/var/lib/postgresql/15/<node>),
- * given to the resource through per-node instance attributes (cib-per-node.ts).
- * All nodes share this host's /proc: with one common path, a tool that finds
- * "its" postgres processes by their working directory would see the other
- * nodes' instances as its own.
+ * Every node's data directory, at the same path inside each node's private
+ * /var/lib/postgresql, as on real machines (one resource parameter for all).
+ * All nodes share this host's /proc, so tools that find "their" postgres
+ * processes must compare directories by device and inode, not by path.
  */
-export const pgdataOf = (node: string) => `/var/lib/postgresql/15/${node}`;
-/** The resource's default pgdata (overridden on every lab node). */
-export const DEFAULT_PGDATA = '/var/lib/postgresql/15/main';
+export const PGDATA = '/var/lib/postgresql/15/lab';
 export const PG_BINDIR = '/usr/lib/postgresql/15/bin';
 export const PG_LOGFILE = '/var/log/postgresql/lab.log';
 

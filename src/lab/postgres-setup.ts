@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { userInfo } from './users.js';
 import { LAB_PREFIX, NODE_NIC, PG_PORT, VIP, type LabNodeLayout } from './layout.js';
 import { Deadline, pollUntil } from '../exec/deadline.js';
-import { PG_BINDIR, PG_LOGFILE, hostPathOf, pgdataOf } from './node-fs.js';
+import { PG_BINDIR, PG_LOGFILE, hostPathOf, PGDATA } from './node-fs.js';
 import { runInNodeChecked } from './node-exec.js';
 import { LAB_CONF_FILE, LAB_USER, labPgHba, labPostgresqlConf } from './pg-config.js';
 
@@ -27,7 +27,7 @@ export async function setupPostgres(nodes: readonly LabNodeLayout[], log: (line:
   log(`${primary.name}: initdb (checksums) as the primary`);
   await runInNodeChecked(
     primary.name,
-    [pg('initdb'), '-D', pgdataOf(primary.name), '--data-checksums', '--locale=C', '--encoding=UTF8', '-U', LAB_USER, '--auth=trust'],
+    [pg('initdb'), '-D', PGDATA, '--data-checksums', '--locale=C', '--encoding=UTF8', '-U', LAB_USER, '--auth=trust'],
     asPostgres,
   );
   await configureNode(primary, true);
@@ -43,11 +43,11 @@ export async function setupPostgres(nodes: readonly LabNodeLayout[], log: (line:
     log(`${standby.name}: pg_basebackup from ${primary.name}`);
     await runInNodeChecked(
       standby.name,
-      [pg('pg_basebackup'), '-h', VIP, '-p', String(PG_PORT), '-U', LAB_USER, '-D', pgdataOf(standby.name), '-X', 'stream', '-c', 'fast'],
+      [pg('pg_basebackup'), '-h', VIP, '-p', String(PG_PORT), '-U', LAB_USER, '-D', PGDATA, '-X', 'stream', '-c', 'fast'],
       asPostgres,
     );
     await configureNode(standby, false);
-    await writeOwned(standby, join(pgdataOf(standby.name), 'standby.signal'), '');
+    await writeOwned(standby, join(PGDATA, 'standby.signal'), '');
     await pgCtl(standby, 'start');
   }
   await waitStreaming(primary, standbys.map((s) => s.name));
@@ -68,11 +68,10 @@ async function waitStreaming(primary: LabNodeLayout, names: readonly string[]): 
 }
 
 export async function configureNode(node: LabNodeLayout, initial: boolean): Promise<void> {
-  const pgdata = pgdataOf(node.name);
-  await writeOwned(node, join(pgdata, LAB_CONF_FILE), labPostgresqlConf(node));
-  await writeOwned(node, join(pgdata, 'pg_hba.conf'), labPgHba(node));
+  await writeOwned(node, join(PGDATA, LAB_CONF_FILE), labPostgresqlConf(node));
+  await writeOwned(node, join(PGDATA, 'pg_hba.conf'), labPgHba(node));
   // The base backup copies postgresql.conf with the include already in it.
-  if (initial) await appendFile(hostPathOf(node.name, join(pgdata, 'postgresql.conf')), `\ninclude '${LAB_CONF_FILE}'\n`);
+  if (initial) await appendFile(hostPathOf(node.name, join(PGDATA, 'postgresql.conf')), `\ninclude '${LAB_CONF_FILE}'\n`);
 }
 
 export async function writeOwned(node: LabNodeLayout, insidePath: string, text: string): Promise<void> {
@@ -83,7 +82,6 @@ export async function writeOwned(node: LabNodeLayout, insidePath: string, text: 
 }
 
 export async function pgCtl(node: LabNodeLayout, action: 'start' | 'stop'): Promise<void> {
-  const pgdata = pgdataOf(node.name);
-  const args = action === 'start' ? ['start', '-D', pgdata, '-w', '-t', '60', '-l', PG_LOGFILE] : ['stop', '-D', pgdata, '-m', 'fast', '-w', '-t', '60'];
+  const args = action === 'start' ? ['start', '-D', PGDATA, '-w', '-t', '60', '-l', PG_LOGFILE] : ['stop', '-D', PGDATA, '-m', 'fast', '-w', '-t', '60'];
   await runInNodeChecked(node.name, [pg('pg_ctl'), ...args], { user: 'postgres', timeoutMs: 70_000 });
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Deadline } from '../exec/deadline.js';
 import { PG_PORT, VIP } from './layout.js';
 import { startHolder, startStack } from './node-boot.js';
-import { PG_BINDIR, hostPathOf, pgdataOf } from './node-fs.js';
+import { PG_BINDIR, hostPathOf, PGDATA } from './node-fs.js';
 import { runInNode, runInNodeChecked } from './node-exec.js';
 import { configureNode, pgCtl, writeOwned } from './postgres-setup.js';
 import { LAB_USER } from './pg-config.js';
@@ -23,15 +23,14 @@ export async function rebuildStandby(node: string, log: (line: string) => void =
   if ((await labPowerStatus(node)) !== 'off') throw new Error(`${node} must be powered off to be rebuilt`);
   await startHolder(n, Deadline.after(15_000));
   log(`${node}: re-cloning PGDATA from the primary at ${VIP}`);
-  const pgdata = pgdataOf(node);
-  await rm(hostPathOf(node, pgdata), { recursive: true, force: true });
+  await rm(hostPathOf(node, PGDATA), { recursive: true, force: true });
   await runInNodeChecked(
     node,
-    [join(PG_BINDIR, 'pg_basebackup'), '-h', VIP, '-p', String(PG_PORT), '-U', LAB_USER, '-D', pgdata, '-X', 'stream', '-c', 'fast'],
+    [join(PG_BINDIR, 'pg_basebackup'), '-h', VIP, '-p', String(PG_PORT), '-U', LAB_USER, '-D', PGDATA, '-X', 'stream', '-c', 'fast'],
     { user: 'postgres', timeoutMs: 120_000 },
   );
   await configureNode(n, false);
-  await writeOwned(n, join(pgdata, 'standby.signal'), '');
+  await writeOwned(n, join(PGDATA, 'standby.signal'), '');
   await pgCtl(n, 'start');
   await pgCtl(n, 'stop');
   log(`${node}: starting corosync and pacemaker`);
