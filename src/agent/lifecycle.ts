@@ -1,4 +1,5 @@
-import { chown, mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getProcessDeadline } from '../exec/run.js';
 import { sleep } from '../exec/deadline.js';
@@ -85,27 +86,28 @@ async function removeLockFilesOfDeadPostmaster(ctx: AgentContext): Promise<void>
 
 /**
  * Brings a crashed primary to a clean shutdown without letting anyone in:
- * crash recovery runs with no TCP listener and a private socket directory,
- * then a fast shutdown. The instance is never started as a standby while
- * crashed (its unreplicated WAL would go unnoticed).
+ * crash recovery runs with no TCP listener and its only socket in a fresh
+ * directory only the instance's owner can enter, then a fast shutdown. The
+ * instance is never started as a standby while crashed (its unreplicated WAL
+ * would go unnoticed). Readiness comes from pg_ctl -w (postmaster.pid), so no
+ * connection, and no pg_hba rule, is needed.
  */
 export async function recoverInIsolation(ctx: AgentContext): Promise<void> {
   ctx.log.warning('crashed primary: running crash recovery in isolation (no listener) before anything else');
   await endOrphanedProcesses(ctx);
-  const socketDir = `/run/pgha/isolated-${ctx.env.instance}`;
-  await mkdir(socketDir, { recursive: true });
   const owner = await stat(ctx.params.datadir);
-  await chown(socketDir, owner.uid, owner.gid);
-  await rm(join(ctx.params.datadir, 'standby.signal'), { force: true });
-  // Crash recovery may take most of the budget; keep some for the clean shutdown that follows.
-  await startPostgres(ctx.pgctl, secondsLeft(getProcessDeadline().remainingMs() / 3), `-c listen_addresses='' -c unix_socket_directories='${socketDir}'`);
-  const isolated = { ...ctx, connection: { ...ctx.connection, host: socketDir } };
-  const recovered = await observeUntil(isolated, (o) => o.state !== 'transitional' && o.state !== 'unresponsive');
-  if (recovered.state !== 'primary') {
+  const socketDir = await mkdtemp(join(tmpdir(), 'pgha-isolated-'));
+  try {
+    await chmod(socketDir, 0o700);
+    await chown(socketDir, owner.uid, owner.gid);
+    await rm(join(ctx.params.datadir, 'standby.signal'), { force: true });
+    // Crash recovery may take most of the budget; keep some for the clean shutdown that follows.
+    const started = await startPostgres(ctx.pgctl, secondsLeft(getProcessDeadline().remainingMs() / 3), `-c listen_addresses='' -c unix_socket_directories='${socketDir}'`);
     await stopInstance(ctx);
-    throw genericError(`crash recovery did not complete (${recovered.sqlError ?? describeState(recovered.state)}): see ${ctx.params.logfile}`);
+    if (started.exitCode !== 0) throw genericError(`crash recovery did not complete (${firstLine(started.stderr || started.stdout)}): see ${ctx.params.logfile}`);
+  } finally {
+    await rm(socketDir, { recursive: true, force: true });
   }
-  await stopInstance(ctx);
   const after = await observe(ctx);
   if (after.state !== 'stopped') throw genericError(`after crash recovery the instance is ${describeState(after.state)}, not cleanly stopped`);
   ctx.log.info('crash recovery complete; the instance is cleanly shut down');

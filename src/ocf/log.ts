@@ -26,7 +26,15 @@ export function makeLogger(tag: string, write: (line: string) => void = (line) =
 
 export function exitReasonLine(reason: string, prefix = process.env.OCF_EXIT_REASON_PREFIX || 'ocf-exit-reason:'): string {
   const oneLine = redactSecrets(reason).replace(/\s+/g, ' ').trim();
-  return `${prefix}${oneLine.length > EXIT_REASON_MAX ? `${oneLine.slice(0, EXIT_REASON_MAX - 1)}…` : oneLine}`;
+  return `${prefix}${truncateBytes(oneLine, EXIT_REASON_MAX)}`;
+}
+
+/** Pacemaker cuts the reason at 128 bytes, possibly inside a UTF-8 character: cut first, at a character boundary, with ASCII dots. */
+function truncateBytes(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text;
+  let cut = text;
+  while (Buffer.byteLength(cut) > maxBytes - 3) cut = cut.slice(0, -1);
+  return `${cut}...`;
 }
 
 /** Hides password values in conninfo strings, URIs and key=value text. */

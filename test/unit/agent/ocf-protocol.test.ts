@@ -59,6 +59,13 @@ describe('exit reasons', () => {
     assert.ok(line.startsWith('ocf-exit-reason:a b '));
     assert.ok(line.length <= 'ocf-exit-reason:'.length + 128);
   });
+  it('are cut to 128 bytes at a character boundary, so Pacemaker never splits a UTF-8 character', () => {
+    const line = exitReasonLine('é'.repeat(100), 'p:');
+    const reason = line.slice(2);
+    assert.ok(Buffer.byteLength(reason) <= 128);
+    assert.ok(reason.endsWith('...'));
+    assert.doesNotMatch(reason, /\uFFFD/);
+  });
   it('never show passwords', () => {
     assert.equal(redactSecrets("host=vip password='s3cr et' user=x"), 'host=vip password=******** user=x');
     assert.equal(redactSecrets('postgresql://rep:hunter2@vip/db'), 'postgresql://rep:********@vip/db');
