@@ -2,6 +2,7 @@ import { Deadline, pollUntil } from '../exec/deadline.js';
 import { CLONE, VIP_RESOURCE } from './cib-commands.js';
 import { parseCrmMonXml, type ClusterStatus } from './cluster-status.js';
 import { runInNode } from './node-exec.js';
+import { streamingStandbys } from './cluster-ops.js';
 import { labPowerStatus } from './power.js';
 import { requireLabState } from './state.js';
 
@@ -37,6 +38,17 @@ export async function waitForCluster(
   });
   if (!found) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}; last status: ${JSON.stringify(last)}`);
   return found;
+}
+
+/** Waits until every other node streams from `primary` (its pg_stat_replication). */
+export async function waitForStreaming(primary: string, nodes: readonly string[], timeoutMs: number): Promise<void> {
+  const expected = nodes.filter((n) => n !== primary);
+  let seen: string[] = [];
+  const ok = await pollUntil(Deadline.after(timeoutMs), 250, async () => {
+    seen = await streamingStandbys(primary).catch(() => []);
+    return expected.every((n) => seen.includes(n)) ? true : undefined;
+  });
+  if (!ok) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${expected.join(', ')} to stream from ${primary} (streaming: ${seen.join(', ') || 'none'})`);
 }
 
 /** crm_mon -1 text from a running node, for people. */

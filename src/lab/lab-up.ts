@@ -2,7 +2,7 @@ import { runChecked } from '../exec/run.js';
 import { installPgha } from '../cli/commands/install.js';
 import { AGENT_TYPES, clusterCommands, cibDumpCommand, cibPushCommand, type AgentChoice } from './cib-commands.js';
 import { buildNodeDirs } from './build-node-dirs.js';
-import { crmMonText, waitForCluster } from './cluster-query.js';
+import { crmMonText, waitForCluster, waitForStreaming } from './cluster-query.js';
 import { isHealthy } from './cluster-status.js';
 import { launchDetached } from './launcher.js';
 import { CLIENT_NETNS, LAB_PREFIX, NODE_NIC, PG_PORT, VIP, labLayout } from './layout.js';
@@ -84,7 +84,8 @@ export async function labUp(options: LabUpOptions): Promise<string> {
   for (const argv of clusterCommands(spec, CIB_FILE)) await runInNodeChecked(first, argv, { timeoutMs: 60_000 });
   await runInNodeChecked(first, cibPushCommand(CIB_FILE));
   // Every node stopped at the same WAL position: the agent may promote any of them.
-  await waitForCluster('a primary with the VIP, other nodes standbys', 180_000, (s) => isHealthy(s, names));
+  const status = await waitForCluster('a primary with the VIP, other nodes standbys', 180_000, (s) => isHealthy(s, names));
+  await waitForStreaming(status.promoted[0]!, names, 60_000);
   log(`lab up in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
   return crmMonText(first);
 }

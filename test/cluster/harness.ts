@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AgentChoice } from '../../src/lab/cib-commands.js';
-import { clusterStatus, waitForCluster } from '../../src/lab/cluster-query.js';
+import { clusterStatus, waitForCluster, waitForStreaming } from '../../src/lab/cluster-query.js';
 import { isHealthy, standbysPromotable, type ClusterStatus } from '../../src/lab/cluster-status.js';
 import { blockReplication, restoreNodeNetwork } from '../../src/lab/faults.js';
 import { labDown } from '../../src/lab/lab-down.js';
@@ -37,9 +37,13 @@ export async function bringLabDown(): Promise<void> {
 /** Waits until one primary holds the VIP and every node is a healthy standby; returns the primary. */
 export async function waitHealthy(timeoutMs: number, expectedPrimary?: string): Promise<ClusterStatus> {
   const nodes = await labNodes();
-  return waitForCluster(`a healthy cluster${expectedPrimary ? ` with ${expectedPrimary} primary` : ''}, standbys promotable`, timeoutMs, (s) =>
+  const end = Date.now() + timeoutMs;
+  const status = await waitForCluster(`a healthy cluster${expectedPrimary ? ` with ${expectedPrimary} primary` : ''}, standbys promotable`, timeoutMs, (s) =>
     isHealthy(s, nodes, expectedPrimary) && standbysPromotable(s),
   );
+  // Healthy standbys stream from the primary (Pacemaker's view alone does not say so).
+  await waitForStreaming(status.promoted[0]!, nodes, Math.max(5_000, end - Date.now()));
+  return status;
 }
 
 export async function currentPrimary(): Promise<string> {
