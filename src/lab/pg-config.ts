@@ -4,7 +4,14 @@ import { CLIENT_IP, LAB_PREFIX, LAB_SUBNET, PG_PORT, VIP, type LabNodeLayout } f
  * PostgreSQL configuration of a lab node, as PAF's quick start lays it out.
  * Pure text; written into each node's PGDATA after initdb / pg_basebackup.
  */
-export const LAB_CONF_FILE = 'pgha-lab.conf';
+/**
+ * Node-specific files live outside the data directory (next to it, in the
+ * node's private /var/lib/postgresql), as in PAF's quick start: pg_basebackup,
+ * pg_rewind and re-clones copy everything inside PGDATA from another node,
+ * which would give this node the other's application_name and pg_hba.
+ */
+export const LAB_CONF_PATH = '/var/lib/postgresql/15/pgha-lab.conf';
+export const LAB_HBA_PATH = '/var/lib/postgresql/15/pgha-lab-hba.conf';
 export const LAB_DATABASE = 'postgres';
 export const LAB_USER = 'postgres';
 
@@ -15,6 +22,7 @@ export function labPostgresqlConf(node: LabNodeLayout): string {
     "listen_addresses = '*'",
     `port = ${PG_PORT}`,
     "unix_socket_directories = '/run/postgresql'",
+    `hba_file = '${LAB_HBA_PATH}'`,
     'wal_level = replica',
     'hot_standby = on',
     'hot_standby_feedback = on',

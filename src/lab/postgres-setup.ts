@@ -5,7 +5,7 @@ import { LAB_PREFIX, NODE_NIC, PG_PORT, VIP, type LabNodeLayout } from './layout
 import { Deadline, pollUntil } from '../exec/deadline.js';
 import { PG_BINDIR, PG_LOGFILE, hostPathOf, PGDATA } from './node-fs.js';
 import { runInNodeChecked } from './node-exec.js';
-import { LAB_CONF_FILE, LAB_USER, labPgHba, labPostgresqlConf } from './pg-config.js';
+import { LAB_CONF_PATH, LAB_HBA_PATH, LAB_USER, labPgHba, labPostgresqlConf } from './pg-config.js';
 
 /**
  * PostgreSQL 15 on every node before Pacemaker takes over, as PAF's quick
@@ -68,10 +68,11 @@ async function waitStreaming(primary: LabNodeLayout, names: readonly string[]): 
 }
 
 export async function configureNode(node: LabNodeLayout, initial: boolean): Promise<void> {
-  await writeOwned(node, join(PGDATA, LAB_CONF_FILE), labPostgresqlConf(node));
-  await writeOwned(node, join(PGDATA, 'pg_hba.conf'), labPgHba(node));
-  // The base backup copies postgresql.conf with the include already in it.
-  if (initial) await appendFile(hostPathOf(node.name, join(PGDATA, 'postgresql.conf')), `\ninclude '${LAB_CONF_FILE}'\n`);
+  await writeOwned(node, LAB_CONF_PATH, labPostgresqlConf(node));
+  await writeOwned(node, LAB_HBA_PATH, labPgHba(node));
+  // The base backup copies postgresql.conf with the include already in it; the
+  // absolute path resolves to each node's own file.
+  if (initial) await appendFile(hostPathOf(node.name, join(PGDATA, 'postgresql.conf')), `\ninclude '${LAB_CONF_PATH}'\n`);
 }
 
 export async function writeOwned(node: LabNodeLayout, insidePath: string, text: string): Promise<void> {

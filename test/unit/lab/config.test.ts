@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CLONE, VIP_RESOURCE, clusterCommands, type ClusterSpec } from '../../../src/lab/cib-commands.ts';
 import { nodeLayout } from '../../../src/lab/layout.ts';
-import { labPgHba, labPostgresqlConf } from '../../../src/lab/pg-config.ts';
+import { LAB_CONF_PATH, LAB_HBA_PATH, labPgHba, labPostgresqlConf } from '../../../src/lab/pg-config.ts';
 import { missingPackages, REQUIRED_FILES } from '../../../src/lab/packages.ts';
 import { parsePasswd } from '../../../src/lab/users.ts';
+import { PGDATA } from '../../../src/lab/node-fs.ts';
 
 const spec = (agent: 'pgha' | 'paf'): ClusterSpec => ({
   agent,
@@ -56,10 +57,14 @@ describe('cluster commands (pcs)', () => {
 });
 
 describe('PostgreSQL configuration', () => {
+  it('keeps node-specific files outside the data directory (base backups and rewinds copy PGDATA)', () => {
+    for (const path of [LAB_CONF_PATH, LAB_HBA_PATH]) assert.ok(!path.startsWith(`${PGDATA}/`), path);
+  });
+
   it('streams from the VIP under the node name, with WAL settings fit for rewind', () => {
     const conf = labPostgresqlConf(nodeLayout(2));
     assert.match(conf, /primary_conninfo = 'host=10\.213\.7\.100 port=5432 user=postgres application_name=node2 /);
-    for (const setting of ["listen_addresses = '*'", 'wal_level = replica', 'hot_standby = on', 'wal_log_hints = on', "recovery_target_timeline = 'latest'"]) {
+    for (const setting of ["hba_file = '/var/lib/postgresql/15/pgha-lab-hba.conf'", "listen_addresses = '*'", 'wal_level = replica', 'hot_standby = on', 'wal_log_hints = on', "recovery_target_timeline = 'latest'"]) {
       assert.ok(conf.includes(setting), setting);
     }
     assert.match(conf, /wal_keep_size = '\d+MB'/);
