@@ -12,8 +12,13 @@ import type { AgentContext } from './context.js';
 import { forceScore } from './scoring.js';
 import { walPositionAttribute } from './wal-position.js';
 
-/** Share of the promote budget the election may spend waiting for peers' positions. */
-const ELECTION_WAIT_SHARE = 0.3;
+/**
+ * How long the election waits for peers' positions: they were published in
+ * pre-promote, which Pacemaker completes before promote, so they normally
+ * arrive within milliseconds; a peer that has not published by then has
+ * failed since, and waiting longer only delays the failover.
+ */
+const ELECTION_WAIT_MS = 3_000;
 
 /**
  * Before promoting, compare our WAL position with the positions the other
@@ -25,17 +30,26 @@ export async function confirmBestCandidate(ctx: AgentContext, notification: Noti
   const peers = nodesAfterTransition(notification).filter((node) => node !== ctx.node && notification.unames.active.includes(node));
   if (peers.length === 0 && ctx.params.syncMode === 'off') return;
   const attribute = walPositionAttribute(ctx.env.instance);
-  const deadline = getProcessDeadline().within(getProcessDeadline().remainingMs() * ELECTION_WAIT_SHARE);
+  const deadline = getProcessDeadline().within(Math.min(ELECTION_WAIT_MS, getProcessDeadline().remainingMs() / 3));
   let published = new Map<string, string>();
-  await pollUntil(deadline, 100, async () => {
-    published = await queryAttributeOnAllNodes(attribute);
+  let queryError: string | undefined;
+  const started = Date.now();
+  await pollUntil(deadline, 50, async () => {
+    try {
+      published = await queryAttributeOnAllNodes(attribute);
+      queryError = undefined;
+    } catch (error) {
+      queryError = error instanceof Error ? error.message : String(error);
+    }
     return peers.every((node) => published.has(node)) ? true : undefined;
   });
+  if (queryError) ctx.log.warning(queryError);
   const candidates: Candidate[] = [];
   for (const node of peers) {
-    const position = parseWalPosition(published.get(node) ?? '');
+    const text = published.get(node);
+    const position = parseWalPosition(text ?? '');
     if (position) candidates.push({ node, position });
-    else ctx.log.warning(`${node} published no WAL position before the deadline; it is left out of the election`);
+    else ctx.log.warning(`${node} ${text === undefined ? `published no WAL position within ${Date.now() - started} ms` : `published an unreadable WAL position "${text}"`}; it is left out of the election`);
   }
   ctx.log.info(`election: ours ${formatWalPosition(own)}; ${candidates.map((c) => `${c.node} ${formatWalPosition(c.position)}`).join(', ') || 'no peer'}`);
   const self = { node: ctx.node, position: own };

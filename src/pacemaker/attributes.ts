@@ -56,10 +56,11 @@ export async function deletePrivateAttribute(name: string, node?: string): Promi
   await run('attrd_updater', ['--private', '--name', name, '--delete', ...(node ? ['--node', node] : [])], { timeoutMs: ATTRIBUTE_TIMEOUT_MS });
 }
 
-/** Values of a private attribute on every node that has it (`attrd_updater -Q -A`). */
+/** Values of a private attribute on every node that has it (`attrd_updater -Q -A`); throws when attrd does not answer. */
 export async function queryAttributeOnAllNodes(name: string): Promise<Map<string, string>> {
   const result = await run('attrd_updater', ['--query', '--all', '--name', name], { timeoutMs: ATTRIBUTE_TIMEOUT_MS });
-  return parseAttrdQuery(result.exitCode === 0 ? result.stdout : '');
+  if (result.exitCode !== 0) throw new Error(`attrd_updater --query ${name} ${result.timedOut ? 'timed out' : `exited ${result.exitCode}`}: ${result.stderr || result.stdout}`);
+  return parseAttrdQuery(result.stdout);
 }
 
 /** Parses `name="x" host="node1" value="y"` lines; an empty value means deleted. */

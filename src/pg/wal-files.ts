@@ -44,3 +44,27 @@ export async function walSegmentSize(datadir: string): Promise<bigint | undefine
   const first = (await listWalSegments(datadir))[0];
   return first && first.bytes > 0 ? BigInt(first.bytes) : undefined;
 }
+
+/**
+ * The timeline a standby's replay position is on, from its pg_wal: the
+ * highest timeline holding the segment with the last replayed byte.
+ * pg_control lags here (a standby's checkpoint and minimum recovery
+ * timelines stay on the old timeline until a restartpoint), and a standby
+ * that could not follow a new timeline (diverged) never received its
+ * segments, so it is not credited with that timeline either.
+ */
+export function timelineOfSegment(names: readonly string[], lsn: Lsn, segmentSize: bigint): number | undefined {
+  const segno = segmentOf(lsn > 0n ? lsn - 1n : 0n, segmentSize);
+  let best: number | undefined;
+  for (const name of names) {
+    const segment = parseWalFileName(name, segmentSize);
+    if (segment && segment.segno === segno && (best === undefined || segment.timeline > best)) best = segment.timeline;
+  }
+  return best;
+}
+
+export async function timelineOfLocalWal(datadir: string, lsn: Lsn): Promise<number | undefined> {
+  const files = await listWalSegments(datadir);
+  const size = files[0] && files[0].bytes > 0 ? BigInt(files[0].bytes) : undefined;
+  return size === undefined ? undefined : timelineOfSegment(files.map((f) => f.name), lsn, size);
+}

@@ -5,7 +5,7 @@ import { nodesAfterTransition } from '../../ocf/notify.js';
 import type { AgentContext } from '../context.js';
 import { loadLocalState, saveLocalState } from '../local-state.js';
 import { observe } from '../observe.js';
-import { walPositionAttribute, walPositionOf } from '../wal-position.js';
+import { localWalPosition, walPositionAttribute } from '../wal-position.js';
 
 /**
  * notify: never fails (Pacemaker ignores the result) and changes nothing in
@@ -20,7 +20,7 @@ export async function notify(ctx: AgentContext): Promise<OcfExitCode> {
     const attribute = walPositionAttribute(ctx.env.instance);
     if (n.type === 'pre' && n.operation === 'promote') {
       const observation = await observe(ctx);
-      const position = observation.status && walPositionOf(observation.status);
+      const position = observation.status && (await localWalPosition(observation.status, ctx.params.datadir));
       if (observation.state === 'standby' && position) {
         await setPrivateAttribute(attribute, formatWalPosition(position));
         ctx.log.info(`published WAL position ${formatWalPosition(position)}`);

@@ -8,7 +8,7 @@ import { ensureStandby, settle } from '../ensure-standby.js';
 import { observe, observeUntil } from '../observe.js';
 import { forceScore } from '../scoring.js';
 import { manageSynchronousReplication, rememberPromotion } from '../sync-replication.js';
-import { walPositionOf } from '../wal-position.js';
+import { localWalPosition } from '../wal-position.js';
 
 /**
  * Points synchronous_standby_names at the other members of the published set
@@ -33,7 +33,7 @@ export async function promote(ctx: AgentContext): Promise<OcfExitCode> {
     return OCF.SUCCESS;
   }
   current = await ensureStandby(ctx, current);
-  const own = current.status && walPositionOf(current.status);
+  const own = current.status && (await localWalPosition(current.status, ctx.params.datadir));
   if (!own) throw genericError('cannot read this standby\'s WAL position');
   if (ctx.env.notification) await confirmBestCandidate(ctx, ctx.env.notification, own);
   else ctx.log.warning('promote without notification variables (run by hand?): no election against other standbys');

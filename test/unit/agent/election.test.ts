@@ -4,6 +4,7 @@ import { chooseCandidate } from '../../../src/election/choose-candidate.js';
 import { disconnectedScores, rankStandbys, SCORE, selfScore } from '../../../src/election/scores.js';
 import { compareWalPositions, formatLsn, parseLsn, parseWalPosition } from '../../../src/pg/lsn.js';
 import { walPositionOf } from '../../../src/agent/wal-position.js';
+import { timelineOfSegment } from '../../../src/pg/wal-files.js';
 
 describe('LSN arithmetic', () => {
   it('parses and formats exactly, beyond 2^53', () => {
@@ -108,7 +109,26 @@ describe('walPositionOf', () => {
     const p = walPositionOf({ ...base, receiveLsn: 0x5000000n, replayLsn: 0x4000000n, receiver: { status: 'streaming', receivedTimeline: 3, flushedLsn: 0x5000000n, senderHost: 'vip' } });
     assert.deepEqual(p, { timeline: 3, lsn: 0x5000000n });
   });
+  it("takes the timeline of its WAL files when the receiver is gone and pg_control still names the old one", () => {
+    const p = walPositionOf({ ...base, receiveLsn: 0x30181b0n, replayLsn: 0x3018228n }, 2);
+    assert.deepEqual(p, { timeline: 2, lsn: 0x3018228n });
+  });
   it('is the current LSN on a primary', () => {
     assert.deepEqual(walPositionOf({ ...base, inRecovery: false, currentLsn: 42n, receiveLsn: undefined, replayLsn: undefined, timeline: 4 }), { timeline: 4, lsn: 42n });
   });
+});
+
+describe('timelineOfSegment', () => {
+  const size = 16n * 1024n * 1024n;
+  it('is the highest timeline holding the segment with the last replayed byte', () => {
+    const names = ['000000010000000000000003', '000000020000000000000003', '000000010000000000000002'];
+    assert.equal(timelineOfSegment(names, 0x3018228n, size), 2);
+  });
+  it('does not credit a standby with a timeline whose segments it never received (diverged)', () => {
+    assert.equal(timelineOfSegment(['000000010000000000000003'], 0x3018228n, size), 1);
+  });
+  it('looks at the segment of the last byte when the position sits on a segment boundary', () => {
+    assert.equal(timelineOfSegment(['000000020000000000000003', '000000010000000000000004'], 0x4000000n, size), 2);
+  });
+  it('is undefined when no file holds that segment', () => assert.equal(timelineOfSegment(['000000010000000000000001'], 0x3000100n, size), undefined));
 });
