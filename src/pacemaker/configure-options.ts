@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RECOMMENDED_MONITOR_INTERVAL_S } from '../agent/metadata.js';
 
 /** A value written into a pcs argument and a crmsh script line: no quotes, backslashes or newlines. */
 const plainValue = () =>
@@ -46,7 +47,7 @@ export const ConfigureOptions = z
     resource: xmlId.default('pgsqld'),
     vipResource: xmlId.optional(),
     tool: z.enum(['pcs', 'crm']).default('pcs'),
-    monitorInterval: integer(1, 3600).default(10),
+    monitorInterval: integer(1, 3600).default(RECOMMENDED_MONITOR_INTERVAL_S),
   })
   .superRefine((o, ctx) => {
     if (o.vipNic !== undefined && o.vip === undefined) {

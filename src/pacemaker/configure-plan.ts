@@ -1,5 +1,6 @@
 import type { ConfigureOptions } from './configure-options.js';
 import { shellQuote } from './shell-quote.js';
+import { ACTIONS, MONITOR_TIMEOUT } from '../agent/metadata.js';
 
 /** One command of a plan: an argv, and for crmsh the script it reads on stdin. */
 export interface PlannedCommand {
@@ -15,15 +16,9 @@ export interface ConfigurePlan {
 export const AGENT = 'ocf:pgha:postgresql';
 export const VIP_AGENT = 'ocf:heartbeat:IPaddr2';
 
-/** Operation timeouts recommended for ocf:pgha:postgresql (monitors are added from the interval). */
-export const OPERATION_TIMEOUTS = [
-  ['start', '60s'],
-  ['stop', '60s'],
-  ['promote', '60s'],
-  ['demote', '120s'],
-  ['notify', '60s'],
-] as const;
-export const MONITOR_TIMEOUT = '15s';
+/** Operation timeouts recommended in ocf:pgha:postgresql's meta-data (monitors are added from the interval). */
+export const OPERATION_TIMEOUTS = ACTIONS.filter((a) => ['start', 'stop', 'promote', 'demote', 'notify'].includes(a.name)).map((a) => [a.name, a.timeout] as const);
+export { MONITOR_TIMEOUT };
 
 export const CLONE_META = {
   promotable: 'true',

@@ -1,3 +1,4 @@
+import { RECOMMENDED_MONITOR_INTERVAL_S } from '../../agent/metadata.js';
 import { Command, Option } from 'commander';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -63,7 +64,7 @@ export function makeConfigureCommand(): Command {
     .option('--maxlag <bytes>', 'a standby lagging more than this is not promotable')
     .option('--resource <name>', 'primitive id; the clone is <name>-clone', 'pgsqld')
     .addOption(new Option('--tool <tool>', 'cluster shell the commands are for').choices(['pcs', 'crm']).default('pcs'))
-    .option('--monitor-interval <seconds>', 'Promoted monitor interval (Unpromoted: one second more)', '10')
+    .option('--monitor-interval <seconds>', 'Promoted monitor interval (Unpromoted: one second more)', String(RECOMMENDED_MONITOR_INTERVAL_S))
     .option('--apply', 'run the commands now, stopping at the first failure')
     // addCommand does not inherit the program's exitOverride: a bad flag must reach main() as a usage error.
     .exitOverride()
