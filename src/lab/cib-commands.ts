@@ -1,3 +1,5 @@
+import { RECOMMENDED_MONITOR_INTERVAL_S } from '../agent/metadata.js';
+
 /**
  * The pcs commands that configure a PostgreSQL HA cluster: cluster options,
  * one fence device per node, the promotable PostgreSQL clone, the primary VIP
@@ -38,10 +40,10 @@ interface Ops {
   unpromotedMonitor: string;
 }
 
-/** PAF's quick start intervals (15 s / 16 s); pgha's monitor is cheaper, so it is run more often. */
+/** PAF's quick start intervals (15 s / 16 s); pgha's from its own meta-data (the one source pgha configure reads too). */
 export const MONITOR_INTERVALS: Record<AgentChoice, Ops> = {
   paf: { promotedMonitor: '15s', unpromotedMonitor: '16s' },
-  pgha: { promotedMonitor: '5s', unpromotedMonitor: '6s' },
+  pgha: { promotedMonitor: `${RECOMMENDED_MONITOR_INTERVAL_S}s`, unpromotedMonitor: `${RECOMMENDED_MONITOR_INTERVAL_S + 1}s` },
 };
 
 /** Resource defaults a DBA sets: tolerate a few local failures before moving away, prefer staying put. */

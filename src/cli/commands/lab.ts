@@ -21,7 +21,7 @@ export function makeLabCommand(): Command {
     .command('up')
     .description('build an N-node Pacemaker + PostgreSQL 15 cluster and print its status')
     .addOption(new Option('--nodes <n>', `number of nodes (${MIN_NODES}-${MAX_NODES})`).default('3').argParser(parseNodes))
-    .addOption(new Option('--agent <agent>', 'PostgreSQL resource agent').choices(['pgha', 'paf']).default('paf'))
+    .addOption(new Option('--agent <agent>', 'PostgreSQL resource agent').choices(['pgha', 'paf']).default('pgha'))
     .option('--no-build', 'use the installed pgha instead of building and installing this source tree first')
     .action(async (opts: { nodes: number | string; agent: 'pgha' | 'paf'; build: boolean }) => {
       requireRoot();
