@@ -11,11 +11,16 @@ describe('fencing in the lab', { timeout: 12 * 60_000 }, () => {
   before(async () => bringLabUp(3), { timeout: 6 * 60_000 });
   after(async () => bringLabDown(), { timeout: 60_000 });
 
-  it('pacemaker reads the agent metadata, and it is valid against the fence-agents schema', async () => {
+  it('the agent metadata is valid against the fence-agents schema, and pacemaker reads it', async () => {
+    // The agent's own output is what the schema describes; stonith_admin prints Pacemaker's
+    // rewrite of it (fake start/stop actions with timeouts), which the schema does not allow.
+    const own = await runInNode('node1', ['/usr/sbin/fence_pgha_lab', '-o', 'metadata']);
+    assert.equal(own.exitCode, 0, own.stderr);
+    const lint = spawnSync('xmllint', ['--noout', '--relaxng', 'test/fixtures/fence-metadata.rng', '-'], { input: own.stdout, encoding: 'utf8' });
+    assert.equal(lint.status, 0, lint.stderr);
     const r = await runInNode('node1', ['stonith_admin', '--metadata', '--agent', 'fence_pgha_lab']);
     assert.equal(r.exitCode, 0, r.stderr);
-    const lint = spawnSync('xmllint', ['--noout', '--relaxng', 'test/fixtures/fence-metadata.rng', '-'], { input: r.stdout, encoding: 'utf8' });
-    assert.equal(lint.status, 0, lint.stderr);
+    assert.match(r.stdout, /<parameter name="plug"/);
   });
 
   it('stonith_admin --validate runs validate-all through pacemaker\'s own stdin protocol', async () => {
