@@ -8,11 +8,15 @@
  *
  * Each agent runs under its own resource instance name (bench-pgha,
  * bench-paf), so the cluster's own scores are untouched; the attributes they
- * write are deleted at the end.
+ * write are deleted at the end. PAF 2.3.0 reads notify=true from the CIB
+ * (crm_resource --meta), so a stopped primitive bench-paf with that meta
+ * exists for the duration of the run.
  */
 import { parseArgs } from 'node:util';
 import { clusterStatus } from '../src/lab/cluster-query.js';
 import { runInNode } from '../src/lab/node-exec.js';
+import { PGDATA, PG_BINDIR } from '../src/lab/node-fs.js';
+import { PG_PORT } from '../src/lab/layout.js';
 import { median, seconds, writeSection } from './report.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '30' } } });
@@ -36,10 +40,10 @@ function agentEnv(agent: keyof typeof AGENTS, node: string, role: 'Promoted' | '
     OCF_RA_VERSION_MINOR: '1',
     OCF_RESOURCE_INSTANCE: AGENTS[agent].instance,
     OCF_RESKEY_crm_feature_set: '3.16.1',
-    OCF_RESKEY_bindir: '/usr/lib/postgresql/15/bin',
-    OCF_RESKEY_pgdata: '/var/lib/postgresql/15/main',
+    OCF_RESKEY_bindir: PG_BINDIR,
+    OCF_RESKEY_pgdata: PGDATA,
     OCF_RESKEY_pghost: '/run/postgresql',
-    OCF_RESKEY_pgport: '5432',
+    OCF_RESKEY_pgport: String(PG_PORT),
     OCF_RESKEY_CRM_meta_interval: role === 'Promoted' ? '15000' : '16000',
     OCF_RESKEY_CRM_meta_role: role,
     OCF_RESKEY_CRM_meta_timeout: '10000',
@@ -55,11 +59,18 @@ async function sample(agent: keyof typeof AGENTS, node: string, role: 'Promoted'
   const r = await runInNode(node, ['/usr/bin/time', '-f', 'TIME %e %U %S', AGENTS[agent].path, 'monitor'], { env: agentEnv(agent, node, role) });
   const line = r.stderr.split('\n').reverse().find((l) => l.startsWith('TIME '));
   if (!line) throw new Error(`no timing from ${agent} on ${node}: ${r.stderr}`);
+  if (r.exitCode !== (role === 'Promoted' ? 8 : 0)) process.stderr.write(`${agent} on ${node}: ${r.stderr.split('\n').slice(-4).join(' | ')}\n`);
   const [, wall, user, sys] = line.split(' ').map(Number);
   return { code: r.exitCode, wall: wall!, cpu: user! + sys! };
 }
 
+const PAF_PRIMITIVE =
+  '<primitive id="bench-paf" class="ocf" provider="heartbeat" type="pgsqlms"><meta_attributes id="bench-paf-meta">' +
+  '<nvpair id="bench-paf-notify" name="notify" value="true"/><nvpair id="bench-paf-target-role" name="target-role" value="Stopped"/>' +
+  '</meta_attributes></primitive>';
+
 async function cleanup(node: string): Promise<void> {
+  await runInNode(node, ['cibadmin', '--delete', '--xml-text', '<primitive id="bench-paf"/>']);
   for (const { instance } of Object.values(AGENTS)) {
     for (const lifetime of ['reboot', 'forever']) {
       for (const target of (await clusterStatus())?.online ?? []) {
@@ -75,8 +86,10 @@ const primary = status.promoted[0];
 const standby = status.unpromoted[0];
 if (!primary || !standby) throw new Error('the lab needs a primary and a standby');
 
+await runInNode(primary, ['cibadmin', '--create', '-o', 'resources', '--xml-text', PAF_PRIMITIVE]);
 const rows: string[] = [];
 const results: Record<string, { wall: number; cpu: number }> = {};
+try {
 for (const [node, role, expected] of [[primary, 'Promoted', 8], [standby, 'Unpromoted', 0]] as const) {
   for (const agent of ['pgha', 'paf'] as const) {
     await sample(agent, node, role); // first call warms caches (ours: its score cache; both: the page cache)
@@ -89,7 +102,9 @@ for (const [node, role, expected] of [[primary, 'Promoted', 8], [standby, 'Unpro
     rows.push(`| ${role === 'Promoted' ? 'primary' : 'standby'} | ${agent} | ${seconds(m.wall)} | ${seconds(m.cpu)} | ${runs} |`);
   }
 }
-await cleanup(primary);
+} finally {
+  await cleanup(primary);
+}
 
 const ratio = (role: string, what: 'wall' | 'cpu') => (results[`pgha-${role}`]![what] / results[`paf-${role}`]![what]).toFixed(2);
 await writeSection(

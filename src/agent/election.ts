@@ -33,10 +33,12 @@ export async function confirmBestCandidate(ctx: AgentContext, notification: Noti
   const deadline = getProcessDeadline().within(Math.min(ELECTION_WAIT_MS, getProcessDeadline().remainingMs() / 3));
   let published = new Map<string, string>();
   let queryError: string | undefined;
+  let lastAnswer = '';
   const started = Date.now();
   await pollUntil(deadline, 50, async () => {
     try {
       published = await queryAttributeOnAllNodes(attribute);
+      lastAnswer = [...published].map(([node, value]) => `${node}=${value}`).join(' ');
       queryError = undefined;
     } catch (error) {
       queryError = error instanceof Error ? error.message : String(error);
@@ -44,6 +46,7 @@ export async function confirmBestCandidate(ctx: AgentContext, notification: Noti
     return peers.every((node) => published.has(node)) ? true : undefined;
   });
   if (queryError) ctx.log.warning(queryError);
+  if (!peers.every((node) => published.has(node))) ctx.log.warning(`attrd answered for ${attribute}: ${lastAnswer || 'nothing'}`);
   const candidates: Candidate[] = [];
   for (const node of peers) {
     const text = published.get(node);

@@ -56,9 +56,16 @@ export async function deletePrivateAttribute(name: string, node?: string): Promi
   await run('attrd_updater', ['--private', '--name', name, '--delete', ...(node ? ['--node', node] : [])], { timeoutMs: ATTRIBUTE_TIMEOUT_MS });
 }
 
-/** Values of a private attribute on every node that has it (`attrd_updater -Q -A`); throws when attrd does not answer. */
+/**
+ * Values of a private attribute on every node that has it (`attrd_updater -Q -A`); throws when attrd does not answer.
+ * Inside an agent action Pacemaker sets OCF_RESKEY_CRM_meta_on_node, and attrd_updater then answers for
+ * that node only, --all notwithstanding (seen with Pacemaker 2.1.5): the variable is removed for this query.
+ */
 export async function queryAttributeOnAllNodes(name: string): Promise<Map<string, string>> {
-  const result = await run('attrd_updater', ['--query', '--all', '--name', name], { timeoutMs: ATTRIBUTE_TIMEOUT_MS });
+  const result = await run('attrd_updater', ['--query', '--all', '--name', name], {
+    timeoutMs: ATTRIBUTE_TIMEOUT_MS,
+    env: { OCF_RESKEY_CRM_meta_on_node: undefined },
+  });
   if (result.exitCode !== 0) throw new Error(`attrd_updater --query ${name} ${result.timedOut ? 'timed out' : `exited ${result.exitCode}`}: ${result.stderr || result.stdout}`);
   return parseAttrdQuery(result.stdout);
 }
