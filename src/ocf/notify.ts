@@ -43,3 +43,9 @@ export function nodesAfterTransition(n: Notification): string[] {
   const stopping = new Set(n.unames.stop);
   return [...new Set([...n.unames.active, ...n.unames.start])].filter((node) => !stopping.has(node));
 }
+
+/** Nodes holding the promoted role once the transition is over: (promoted − demote − stop) ∪ promote. */
+export function primariesAfterTransition(n: Notification): string[] {
+  const leaving = new Set([...n.unames.demote, ...n.unames.stop]);
+  return [...new Set([...n.unames.promoted.filter((node) => !leaving.has(node)), ...n.unames.promote])];
+}

@@ -3,6 +3,7 @@ import { endOrphanedProcesses } from '../agent/lifecycle.js';
 import type { Observation } from '../agent/observe.js';
 import { getProcessDeadline } from '../exec/run.js';
 import { genericError } from '../ocf/exit-codes.js';
+import { primariesAfterTransition } from '../ocf/notify.js';
 import { readControldata } from '../pg/controldata.js';
 import { readServerSetting } from '../pg/settings.js';
 import { planRejoin, rewindBlocker } from './policy.js';
@@ -32,6 +33,13 @@ export type RejoinCheck = 'rejoined' | 'compatible' | 'not-checked';
  * reason) when the policy refuses or the rejoin fails.
  */
 export async function rejoinBeforeStart(ctx: AgentContext, observation: Observation): Promise<RejoinCheck> {
+  const { notification } = ctx.env;
+  if (notification && primariesAfterTransition(notification).every((node) => node === ctx.node)) {
+    // No other node is or becomes primary (this node's own recovery, or a cluster start): nothing to
+    // compare with, and the primary_conninfo target (the VIP) may not exist right now, so trying costs seconds.
+    ctx.log.info('no other node is primary in this transition: history check not needed');
+    return 'not-checked';
+  }
   const { bindir, pgdata, startOptions, systemUser, datadir } = ctx.params;
   const conninfo = await readServerSetting(bindir, pgdata, startOptions, systemUser, 'primary_conninfo').catch(() => '');
   if (conninfo.trim() === '') return 'not-checked';

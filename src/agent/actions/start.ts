@@ -10,7 +10,9 @@ export async function start(ctx: AgentContext): Promise<OcfExitCode> {
   checkCloneConfiguration(ctx);
   await checkLocalInstallation(ctx);
   const running = await ensureStandby(ctx, await observe(ctx));
-  await scoreFromStandby(ctx, running.status);
+  // Restarted to be promoted again in this transition (a recovery in place): keep the score, whose
+  // change would abort the transition; otherwise score as a standby.
+  if (!ctx.env.notification?.unames.promote.includes(ctx.node)) await scoreFromStandby(ctx, running.status);
   ctx.log.info('running as a standby');
   return OCF.SUCCESS;
 }

@@ -11,6 +11,12 @@ import { loadLocalState, saveLocalState } from '../local-state.js';
  */
 export async function stop(ctx: AgentContext): Promise<OcfExitCode> {
   await stopInstance(ctx);
+  if (ctx.env.notification?.unames.start.includes(ctx.node)) {
+    // Stopped to be started again in this transition (a recovery): a score change here
+    // would abort the transition and make Pacemaker choose a new primary from scratch.
+    ctx.log.info('stopped (restarted in this transition: promotion score kept)');
+    return OCF.SUCCESS;
+  }
   await deletePromotionScore(ctx.env.instance);
   const state = await loadLocalState(ctx.env.instance);
   delete state.scores[ctx.node];

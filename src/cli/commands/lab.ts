@@ -3,6 +3,7 @@ import { CliError, EXIT } from '../errors.js';
 import { packageRoot } from './install.js';
 import { labUp } from '../../lab/lab-up.js';
 import { labDown } from '../../lab/lab-down.js';
+import { labDemo } from '../../lab/demo.js';
 import { labStatusText } from '../../lab/lab-status.js';
 import { labPowerOff, labPowerOn } from '../../lab/power.js';
 import { cutNodeNetwork, restoreNodeNetwork } from '../../lab/faults.js';
@@ -28,6 +29,14 @@ export function makeLabCommand(): Command {
       const buildRoot = opts.build ? sourceTreeRoot() : undefined;
       const text = await labUp({ nodes: Number(opts.nodes), agent: opts.agent, buildRoot, log }).catch(fail);
       process.stdout.write(`${text}\n`);
+    });
+
+  lab
+    .command('demo')
+    .description('bring a lab up if none runs, crash its primary node and show pgha failing over')
+    .action(async () => {
+      requireRoot();
+      await labDemo(log, (text) => process.stdout.write(text)).catch(fail);
     });
 
   lab

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readOcfEnvironment } from '../../../src/ocf/environment.js';
 import { exitReasonLine, redactSecrets } from '../../../src/ocf/log.js';
-import { nodesAfterTransition, parseNotification } from '../../../src/ocf/notify.js';
+import { nodesAfterTransition, parseNotification, primariesAfterTransition } from '../../../src/ocf/notify.js';
 
 describe('readOcfEnvironment', () => {
   it('treats a monitor without CRM_meta_interval as a probe (Pacemaker passes none)', () => {
@@ -51,6 +51,14 @@ describe('parseNotification', () => {
     assert.deepEqual(n.unames.unpromoted, ['node2']);
   });
   it('is undefined without notify variables', () => assert.equal(parseNotification({ timeout: '1000' }), undefined));
+  it('tells which nodes hold the promoted role after the transition', () => {
+    const recovery = parseNotification({ notify_type: 'pre', notify_operation: 'start', notify_promoted_uname: 'node1', notify_demote_uname: 'node1', notify_stop_uname: 'node1', notify_start_uname: 'node1', notify_promote_uname: 'node1' })!;
+    assert.deepEqual(primariesAfterTransition(recovery), ['node1']);
+    const rejoin = parseNotification({ notify_type: 'pre', notify_operation: 'start', notify_promoted_uname: 'node2', notify_start_uname: 'node1', notify_promote_uname: ' ' })!;
+    assert.deepEqual(primariesAfterTransition(rejoin), ['node2']);
+    const failover = parseNotification({ notify_type: 'pre', notify_operation: 'promote', notify_promoted_uname: 'node1', notify_stop_uname: 'node1', notify_promote_uname: 'node2' })!;
+    assert.deepEqual(primariesAfterTransition(failover), ['node2']);
+  });
 });
 
 describe('exit reasons', () => {
