@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ACTIONS } from '../src/agent/metadata.js';
 import { clearMove, movePromoted, rowsOnNode } from '../src/lab/cluster-ops.js';
+import { waitForCluster } from '../src/lab/cluster-query.js';
 import { killPostmaster } from '../src/lab/faults.js';
 import { labNodes, labPowerOff } from '../src/lab/power.js';
 import { LabWriter, missingAcknowledged, type WriteEvent } from '../src/lab/writer.js';
@@ -89,7 +90,8 @@ async function runOnce(agent: AgentChoice, scenario: Scenario): Promise<Run> {
     const { ms, recoveredAt } = recovery(events, faultAt);
     const pattern = SCENARIOS[scenario].detection;
     const detectedAt = pattern ? await firstLogEvent(scenario === 'node-crash' ? others : [primary, ...others], pattern, faultAt) : faultAt;
-    const after = await currentPrimary();
+    // The crashed node stays off (fenced): the cluster is not fully healthy yet, only primary again.
+    const after = (await waitForCluster('a primary holding the VIP', 60_000, (st) => st.promoted.length === 1 && st.vip[0] === st.promoted[0])).promoted[0]!;
     const lost = missingAcknowledged(events, await rowsOnNode(after, first)).length;
     const result = { totalMs: ms, afterDetectionMs: detectedAt === undefined ? undefined : recoveredAt - detectedAt, lost, events, faultAt };
     log(`${agent} ${scenario}: outage ${ms} ms, after detection ${result.afterDetectionMs} ms, ${lost} lost, primary ${primary} -> ${after}`);
