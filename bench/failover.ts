@@ -48,21 +48,21 @@ interface Run {
   faultAt: number;
 }
 
+/** A pause between acknowledged writes longer than this counts as an outage (the writer acknowledges every ~20 ms). */
+const OUTAGE_GAP_MS = 1_000;
+
 /**
- * When writes came back: the end of the longest gap between acknowledged
- * writes that ends after the fault (a backend orphaned by a killed
- * postmaster may still acknowledge a few writes before the outage starts).
- * The outage is measured from the fault to that moment.
+ * When writes came back for good: the end of the last pause between
+ * acknowledged writes longer than OUTAGE_GAP_MS after the fault. Recoveries
+ * may let writes through for a moment and stop them again (PAF restarts a
+ * crashed primary as a primary, then demotes and re-promotes it): the outage
+ * runs from the fault to the end of the last such pause.
  */
 function recovery(events: readonly WriteEvent[], faultAt: number): { ms: number; recoveredAt: number } {
   const oks = events.filter((e) => e.ok).map((e) => e.end).sort((a, b) => a - b);
-  let longestGap = -1;
   let recoveredAt = faultAt;
   for (let i = 1; i < oks.length; i++) {
-    if (oks[i]! > faultAt && oks[i]! - oks[i - 1]! > longestGap) {
-      longestGap = oks[i]! - oks[i - 1]!;
-      recoveredAt = oks[i]!;
-    }
+    if (oks[i]! > faultAt && oks[i]! - Math.max(oks[i - 1]!, faultAt) > OUTAGE_GAP_MS) recoveredAt = oks[i]!;
   }
   return { ms: recoveredAt - faultAt, recoveredAt };
 }
@@ -142,7 +142,7 @@ Measured ${new Date().toISOString().slice(0, 10)} on the lab (3 nodes in network
 |---|---|---|---|---|---|
 ${rows.join('\n')}
 
-"After detection": from the first failed monitor in the Pacemaker log (postmaster kill) or the Corosync membership loss (node crash) to the first successful write.
+Write outage: from the fault to the end of the last pause of more than ${OUTAGE_GAP_MS / 1000} s between acknowledged writes (a recovery may let writes through for a moment and stop them again). "After detection": from the first failed monitor in the Pacemaker log (postmaster kill) or the Corosync membership loss (node crash) to that moment.
 
 ${charts.join('\n\n')}
 
