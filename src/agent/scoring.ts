@@ -50,7 +50,8 @@ export async function scoreFromStandby(ctx: AgentContext, status: LocalStatus | 
   const state = await loadLocalState(ctx.env.instance);
   const streaming = status?.receiver?.status === 'streaming';
   const cached = state.scores[ctx.node];
-  const fresh = cached !== undefined && Date.now() - cached[1] < 60_000 && cached[0] > 0;
+  // A low cached score may have been raised by the primary's ranking since: only a ranked one is trusted.
+  const fresh = cached !== undefined && Date.now() - cached[1] < 60_000 && cached[0] >= SCORE.LOWEST_RANKED;
   const current = fresh ? cached[0] : await getPromotionScore(ctx.env.instance);
   const wanted = selfScore(streaming, current);
   if (wanted === undefined) {
