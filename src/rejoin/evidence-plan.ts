@@ -74,19 +74,17 @@ export interface Manifest {
   inspectWith: string;
 }
 
-export function buildManifest(m: {
-  node: string;
-  now: Date;
+/** What a rewind or re-clone is about to discard, as the manifest records it. */
+export interface EvidenceFacts {
   action: string;
   systemIdentifier: string;
   local: LocalWal;
   fork: Fork;
   newTimeline: number;
   primaryFlushLsn: Lsn;
-  files: string[];
-  decision: CopyDecision;
-  archivePath: string;
-}): Manifest {
+}
+
+export function buildManifest(m: EvidenceFacts & { node: string; now: Date; files: string[]; decision: CopyDecision; archivePath: string }): Manifest {
   return {
     node: m.node,
     createdAt: m.now.toISOString(),

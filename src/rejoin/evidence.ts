@@ -1,10 +1,9 @@
 import { copyFile, mkdir, readdir, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { treeBytes } from './tree-bytes.js';
-import type { Lsn } from '../pg/lsn.js';
 import { listWalSegments, walSegmentSize } from '../pg/wal-files.js';
-import type { LocalWal } from './divergence.js';
-import { buildManifest, decideEvidenceCopy, evidenceFiles, type Fork, type Manifest } from './evidence-plan.js';
+import { buildManifest, decideEvidenceCopy, evidenceFiles, type EvidenceFacts, type Manifest } from './evidence-plan.js';
+
 
 export interface EvidenceTarget {
   datadir: string;
@@ -13,14 +12,6 @@ export interface EvidenceTarget {
   archiveMaxBytes: number;
 }
 
-export interface EvidenceFacts {
-  action: string;
-  systemIdentifier: string;
-  local: LocalWal;
-  fork: Fork;
-  newTimeline: number;
-  primaryFlushLsn: Lsn;
-}
 
 /**
  * Keeps the WAL the old primary wrote after the fork point, with a manifest,
