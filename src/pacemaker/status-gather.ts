@@ -1,10 +1,9 @@
 import { CliError, EXIT } from '../cli/errors.js';
 import type { Runner } from './apply-plan.js';
-import { findPgResource, type Cib, type CibPgResource } from './cib.js';
+import { findPgResource, type CibPgResource } from './cib.js';
 import { readCib, readCrmMon, resolveAddresses } from './cluster-query.js';
-import type { CrmMon } from './crm-mon.js';
 import type { PgProbe, PgTarget } from './pg-probe.js';
-import { buildClusterStatus, type ClusterStatus } from './status-model.js';
+import { buildClusterStatus, type ClusterStatus, type StatusInput } from './status-model.js';
 
 export interface GatherOptions {
   runner: Runner;
@@ -16,12 +15,8 @@ export interface GatherOptions {
   pgTimeoutMs: number;
 }
 
-export interface Snapshot {
-  mon: CrmMon;
-  cib: Cib;
-  resource: CibPgResource;
-  addresses: Map<string, string>;
-  probes: Map<string, PgProbe>;
+/** What buildStatus was given, and what it made of it. */
+export interface Snapshot extends StatusInput {
   status: ClusterStatus;
 }
 
