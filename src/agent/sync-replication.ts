@@ -6,6 +6,7 @@ import {
   EMPTY_SET,
   formatPublishedSet,
   formatStandbyNames,
+  isLeftoverAgentSet,
   membersCaughtUp,
   parsePublishedSet,
   parseStandbyNames,
@@ -28,7 +29,11 @@ const PUBLISHED_CACHE_MS = 60_000;
  * published set, which decides who may be promoted.
  */
 export async function manageSynchronousReplication(ctx: AgentContext, peers: readonly ReplicationPeer[], currentNames: string): Promise<SyncSet> {
-  if (ctx.params.syncMode === 'off') return EMPTY_SET;
+  if (ctx.params.syncMode === 'off') {
+    // Only an ANY-form value can be a leftover of ours: the common case reads nothing.
+    if (parseStandbyNames(currentNames)?.members.length) await releaseLeftoverSet(ctx, currentNames);
+    return EMPTY_SET;
+  }
   const state = await loadLocalState(ctx.env.instance);
   let published = await publishedSet(ctx, state);
   const now = Date.now();
@@ -58,6 +63,21 @@ export async function manageSynchronousReplication(ctx: AgentContext, peers: rea
   if (state.pendingShrink) published = await publishShrinkWhenCaughtUp(ctx, state, peers, published);
   await saveLocalState(ctx.env.instance, state);
   return published;
+}
+
+/** sync_mode went from quorum/strict to off: the set this agent kept goes, in PostgreSQL first, then in the CIB. */
+async function releaseLeftoverSet(ctx: AgentContext, currentNames: string): Promise<void> {
+  const state = await loadLocalState(ctx.env.instance);
+  if (!isLeftoverAgentSet(currentNames, await publishedSet(ctx, state))) {
+    await saveLocalState(ctx.env.instance, state);
+    return;
+  }
+  await withConnection(ctx.connection, (client) => setStandbyNames(client, ''));
+  await publishSet(ctx.env.instance, EMPTY_SET);
+  state.publishedSet = ['', Date.now()];
+  state.pendingShrink = undefined;
+  await saveLocalState(ctx.env.instance, state);
+  ctx.log.warning(`sync_mode=off: synchronous_standby_names (${currentNames}) cleared; commits are acknowledged without waiting for any standby`);
 }
 
 async function publishedSet(ctx: AgentContext, state: LocalState): Promise<SyncSet> {

@@ -54,7 +54,7 @@ export function desiredSet(mode: SyncMode, count: number, standbys: readonly str
   if (mode === 'off') return EMPTY_SET;
   const members = [...new Set(mode === 'strict' ? standbys : healthy)].sort();
   if (members.length === 0) return EMPTY_SET;
-  return { quorum: mode === 'strict' ? Math.min(count, members.length) : Math.min(count, members.length), members };
+  return { quorum: Math.min(count, members.length), members };
 }
 
 /** The union, keeping the smaller quorum: safe to publish before PostgreSQL switches between the two. */
@@ -88,6 +88,18 @@ export function planSyncStep(published: SyncSet, current: SyncSet, desired: Sync
   // still prefers the standbys that were, over ones that never held acknowledged commits.
   if (desired.members.length > 0 && !sameSet(cover, desired)) step.publishAfterCatchUp = { set: desired, members: desired.members };
   return step;
+}
+
+/**
+ * sync_mode is off but PostgreSQL still uses a set: release it only if this
+ * agent wrote it (its form, every member in the set it published). Left in
+ * place, nobody would drop a dead standby from it and writes would hang; a
+ * DBA's own setting is not ours to change.
+ */
+export function isLeftoverAgentSet(currentNames: string, published: SyncSet): boolean {
+  const current = parseStandbyNames(currentNames);
+  if (!current || current.members.length === 0 || published.members.length === 0) return false;
+  return current.members.every((m) => published.members.includes(m));
 }
 
 /** Whether every member has flushed up to `lsn` (pg_stat_replication flush_lsn by node). */

@@ -115,8 +115,17 @@ describe('synchronous replication managed by the agent', () => {
     assert.deepEqual(await sql(pair.standby, 'select count(*)::int as n from t'), [{ n: 4 }]);
   });
 
-  it('sync_mode=off leaves synchronous_standby_names alone', async () => {
+  it('switched to off, the primary releases the set it kept: PostgreSQL first, then the CIB', async () => {
     mode = 'off';
+    assert.equal(await standbyNames(), 'ANY 1 ("node2")');
+    const r = await monitorPrimary();
+    assert.equal(r.code, OCF.RUNNING_PROMOTED);
+    assert.match(r.stderr, /sync_mode=off: synchronous_standby_names .* cleared/);
+    assert.equal(await standbyNames(), '');
+    assert.equal(await published(), '');
+  });
+
+  it("sync_mode=off leaves a DBA's own synchronous_standby_names alone", async () => {
     await sql(pair.primary, "alter system set synchronous_standby_names = 'FIRST 1 (x)'");
     await sql(pair.primary, 'select pg_reload_conf()');
     assert.equal((await monitorPrimary()).code, OCF.RUNNING_PROMOTED);

@@ -6,6 +6,7 @@ import {
   EMPTY_SET,
   formatPublishedSet,
   formatStandbyNames,
+  isLeftoverAgentSet,
   membersCaughtUp,
   parsePublishedSet,
   planSyncStep,
@@ -101,4 +102,18 @@ describe('parseStandbyNames', () => {
     assert.equal(parseStandbyNames('FIRST 1 (a, b)'), undefined);
     assert.equal(parseStandbyNames('*'), undefined);
   });
+});
+
+describe('isLeftoverAgentSet (sync_mode switched to off)', () => {
+  const published = { quorum: 1, members: ['node2', 'node3'] };
+  it('releases the set the agent wrote and published', () => {
+    assert.equal(isLeftoverAgentSet('ANY 1 ("node2", "node3")', published), true);
+    assert.equal(isLeftoverAgentSet('ANY 1 ("node3")', published), true);
+  });
+  it("leaves a DBA's own value alone", () => {
+    assert.equal(isLeftoverAgentSet('FIRST 1 (node2, node3)', published), false);
+    assert.equal(isLeftoverAgentSet('ANY 1 ("node2", "reporting")', published), false);
+    assert.equal(isLeftoverAgentSet('ANY 1 ("node2")', { quorum: 0, members: [] }), false);
+  });
+  it('has nothing to release when PostgreSQL is asynchronous', () => assert.equal(isLeftoverAgentSet('', published), false));
 });
