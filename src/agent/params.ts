@@ -132,16 +132,21 @@ export interface AgentParams {
   rejoin: RejoinParams;
 }
 
-/** Reads OCF_RESKEY_* values (defaults applied); an invalid value is OCF_ERR_CONFIGURED naming the parameter. */
-export function parseParams(raw: Record<string, string>, instance: string): AgentParams {
+/** The registry's defaults applied, then the schema; an invalid value is OCF_ERR_CONFIGURED naming the parameter. */
+function validate<Schema extends z.ZodMiniType>(schema: Schema, raw: Record<string, string>): z.output<Schema> {
   const withDefaults = Object.fromEntries(PARAMETERS.map((p) => [p.name, raw[p.name] ?? p.default]));
-  const parsed = RawParams.safeParse(withDefaults);
+  const parsed = schema.safeParse(withDefaults);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? '');
     throw configError(`parameter ${name}="${withDefaults[name] ?? ''}" is invalid: ${issue.message}`);
   }
-  const p = parsed.data;
+  return parsed.data;
+}
+
+/** Reads OCF_RESKEY_* values (defaults applied); an invalid value is OCF_ERR_CONFIGURED naming the parameter. */
+export function parseParams(raw: Record<string, string>, instance: string): AgentParams {
+  const p = validate(RawParams, raw);
   const datadir = p.datadir || p.pgdata;
   return {
     bindir: p.bindir || defaultBindir(datadir),
@@ -157,6 +162,17 @@ export function parseParams(raw: Record<string, string>, instance: string): Agen
     logfile: p.logfile || (existsSync('/var/log/postgresql') ? `/var/log/postgresql/pgha-${instance}.log` : '/dev/null'),
     rejoin: rejoinParams(p),
   };
+}
+
+const SyncRawParams = z.pick(RawParams, { sync_mode: true, sync_count: true });
+
+/**
+ * sync_mode and sync_count of a resource's instance attributes, read as the agent reads them,
+ * for `pgha status`, which has the CIB but no OCF environment (parseParams would look at files).
+ */
+export function syncParams(raw: Record<string, string>): Pick<AgentParams, 'syncMode' | 'syncCount'> {
+  const p = validate(SyncRawParams, raw);
+  return { syncMode: p.sync_mode, syncCount: p.sync_count };
 }
 
 function defaultBindir(datadir: string): string {

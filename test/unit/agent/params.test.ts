@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseParams } from '../../../src/agent/params.js';
+import { parseParams, syncParams } from '../../../src/agent/params.js';
 import { OCF, OcfError } from '../../../src/ocf/exit-codes.js';
 
 describe('parseParams', () => {
@@ -34,4 +34,15 @@ describe('parseParams', () => {
       );
     });
   }
+});
+
+describe('syncParams', () => {
+  it("reads sync_mode and sync_count as the agent does: the registry's defaults, the same validation", () => {
+    assert.deepEqual(syncParams({}), { syncMode: 'off', syncCount: 1 });
+    assert.deepEqual(syncParams({ sync_mode: 'quorum', sync_count: '2', pgdata: 'ignored: not checked here' }), { syncMode: 'quorum', syncCount: 2 });
+    assert.throws(
+      () => syncParams({ sync_mode: 'sometimes' }),
+      (e: unknown) => e instanceof OcfError && e.exitCode === OCF.ERR_CONFIGURED && /sync_mode="sometimes".*off, quorum or strict/.test(e.reason),
+    );
+  });
 });
