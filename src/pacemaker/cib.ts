@@ -1,3 +1,5 @@
+import { syncSetProperty } from '../sync/cib-set.js';
+import { parsePublishedSet, type SyncSet } from '../sync/plan.js';
 import { attr, child, children, descendants, nvpairs, parseXml, type XmlElement } from './xml.js';
 
 export interface CibNode {
@@ -31,6 +33,7 @@ export interface CibFencingLevel {
 
 export interface Cib {
   nodes: CibNode[];
+  /** Cluster properties (crm_config), every cluster_property_set: also the synchronous sets the agents published. */
   properties: Record<string, string>;
   pgResources: CibPgResource[];
   fenceDevices: CibFenceDevice[];
@@ -117,6 +120,9 @@ export function findPgResource(cib: Cib, primitiveId?: string): CibPgResource {
   }
   return cib.pgResources[0]!;
 }
+
+/** The synchronous set the agent of `instance` (the primitive id) published; empty when it published none. */
+export const publishedSyncSet = (cib: Cib, instance: string): SyncSet => parsePublishedSet(cib.properties[syncSetProperty(instance)]);
 
 /** Pacemaker's default: fencing is on unless stonith-enabled says otherwise. */
 export function stonithEnabled(cib: Cib): boolean {

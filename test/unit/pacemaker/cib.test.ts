@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fenceDevicesFor, findPgResource, parseCib, stonithEnabled, type Cib } from '../../../src/pacemaker/cib.js';
+import { fenceDevicesFor, findPgResource, parseCib, publishedSyncSet, stonithEnabled, type Cib } from '../../../src/pacemaker/cib.js';
 import { parseCorosyncNodelist, parseHostFlags } from '../../../src/pacemaker/corosync.js';
 import { fixture } from './fixtures.js';
 
@@ -21,6 +21,15 @@ test('the pgha resource, its clone and instance attributes; nodes; properties', 
   assert.equal(stonithEnabled({ ...cib, properties: { 'stonith-enabled': 'false' } }), false);
   assert.equal(stonithEnabled({ ...cib, properties: {} }), true);
   assert.deepEqual((await parseCib(fixture('degraded.cib.xml'))).nodeAttributes['node2'], { standby: 'on' });
+});
+
+test('the synchronous set an agent published: a cluster property named after its instance', async () => {
+  const cib = await parseCib(fixture('sync.cib.xml'));
+  assert.equal(cib.properties['pgha-sync-set-pgsqld'], '1:node2');
+  assert.deepEqual(publishedSyncSet(cib, 'pgsqld'), { quorum: 1, members: ['node2'] });
+  assert.equal(findPgResource(cib).params['sync_mode'], 'quorum');
+  assert.deepEqual(publishedSyncSet(cib, 'other'), { quorum: 0, members: [] });
+  assert.deepEqual(publishedSyncSet(await parseCib(fixture('healthy.cib.xml')), 'pgsqld'), { quorum: 0, members: [] });
 });
 
 test('fence device covering a node: host lists, host maps, topology, dynamic devices', async () => {
