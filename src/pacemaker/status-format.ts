@@ -1,5 +1,6 @@
 import { formatBytes, renderTable } from '../cli/format/table.js';
-import type { ClusterStatus, NodeStatus } from './status-model.js';
+import { formatStandbyNames } from '../sync/plan.js';
+import type { ClusterStatus, NodeStatus, SyncWarning } from './status-model.js';
 
 const HEADERS = ['NODE', 'PACEMAKER', 'ROLE', 'POSTGRESQL', 'TL', 'LSN (RECEIVE/REPLAY)', 'LAG', 'SYNC', 'SCORE', 'LAST FAILURE', 'FENCING'];
 
@@ -11,8 +12,29 @@ export function formatStatus(status: ClusterStatus): string {
     ...(status.maintenanceMode ? ['MAINTENANCE MODE'] : []),
     `${status.failedActions} failed action${status.failedActions === 1 ? '' : 's'}`,
   ].join(', ');
-  const notes = status.nodes.filter((n) => n.postgresDetail).map((n) => `  ${n.node}: ${n.postgresDetail}`);
-  return `${header}\n\n${renderTable(HEADERS, status.nodes.map(cells))}${notes.length ? `\n${notes.join('\n')}\n` : ''}`;
+  const notes = [
+    ...status.nodes.filter((n) => n.postgresDetail).map((n) => `  ${n.node}: ${n.postgresDetail}`),
+    ...status.syncWarnings.map((w) => `  WARNING: ${describeSyncWarning(w)}`),
+  ];
+  return `${header}\n${syncLine(status)}\n\n${renderTable(HEADERS, status.nodes.map(cells))}${notes.length ? `\n${notes.join('\n')}\n` : ''}`;
+}
+
+/** The set in synchronous_standby_names notation, so it compares at a glance with the primary's; its members carry a * in SYNC. */
+function syncLine({ syncMode, syncCount, publishedSet }: ClusterStatus): string {
+  const set = publishedSet.members.length > 0 ? `synchronous set (*) ${formatStandbyNames(publishedSet)}` : 'no synchronous set published';
+  if (syncMode === 'off') return publishedSet.members.length > 0 ? `sync_mode off, ${set}` : 'sync_mode off';
+  return `sync_mode ${syncMode}, sync_count ${syncCount}, ${set}`;
+}
+
+function describeSyncWarning(warning: SyncWarning): string {
+  switch (warning.kind) {
+    case 'no-published-set':
+      return 'no synchronous set published: commits are acknowledged without waiting for any standby';
+    case 'streaming-outside-set':
+      return `${warning.node} streams outside the synchronous set: writes do not wait for it, and it cannot be promoted`;
+    case 'member-not-streaming':
+      return `${warning.node} is in the synchronous set but not streaming: it acknowledges no commit`;
+  }
 }
 
 function cells(n: NodeStatus): string[] {
@@ -32,7 +54,7 @@ function cells(n: NodeStatus): string[] {
     n.timeline === undefined ? '-' : String(n.timeline),
     lsn,
     n.postgres === 'primary' ? '-' : lag,
-    n.syncState ?? '-',
+    `${n.syncState ?? '-'}${n.syncMember ? '*' : ''}`,
     n.promotionScore ?? '-',
     failure,
     n.fencing.length ? n.fencing.join(',') : 'NONE',

@@ -1,4 +1,5 @@
 import { CliError, EXIT } from '../cli/errors.js';
+import { OcfError } from '../ocf/exit-codes.js';
 import type { Runner } from './apply-plan.js';
 import { findPgResource, type CibPgResource } from './cib.js';
 import { readCib, readCrmMon, resolveAddresses } from './cluster-query.js';
@@ -47,5 +48,12 @@ export async function takeSnapshot(options: GatherOptions): Promise<Snapshot> {
       names.map(async (name) => [name, await options.probe(pgTargetFor(resource, addresses.get(name)!), options.pgTimeoutMs)] as const),
     ),
   );
-  return { mon, cib, resource, addresses, probes, status: buildClusterStatus({ mon, cib, resource, addresses, probes }) };
+  const input = { mon, cib, resource, addresses, probes };
+  try {
+    return { ...input, status: buildClusterStatus(input) };
+  } catch (error) {
+    // An invalid sync_mode / sync_count: the agent fails on it too, and this says which.
+    if (error instanceof OcfError) throw new CliError(`resource ${resource.primitiveId}: ${error.message}`, EXIT.FAILED);
+    throw error;
+  }
 }

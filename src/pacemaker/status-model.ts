@@ -1,5 +1,7 @@
+import { syncParams } from '../agent/params.js';
+import type { SyncMode, SyncSet } from '../sync/plan.js';
 import type { Cib, CibPgResource } from './cib.js';
-import { fenceDevicesFor } from './cib.js';
+import { fenceDevicesFor, publishedSyncSet } from './cib.js';
 import { failuresOf, nodeState, rolesByNode, type CrmMon, type MonFailure, type NodeState } from './crm-mon.js';
 import { lsnDiff, type PgProbe, type ReplicationRow } from './pg-probe.js';
 
@@ -22,6 +24,8 @@ export interface NodeStatus {
   lagBytes?: number;
   lagSeconds?: number;
   syncState?: string;
+  /** Member of the synchronous set the agent published in the CIB: PostgreSQL may wait for it, and only members are promoted. */
+  syncMember: boolean;
   /** The primary's pg_stat_replication.state for this standby (streaming, catchup, ...). */
   senderState?: string;
   promotionScore?: string;
@@ -37,8 +41,23 @@ export interface ClusterStatus {
   stonithEnabled: boolean;
   maintenanceMode: boolean;
   failedActions: number;
+  /** The resource's sync_mode and sync_count (instance attributes, else the agent's defaults). */
+  syncMode: SyncMode;
+  syncCount: number;
+  publishedSet: SyncSet;
+  syncWarnings: SyncWarning[];
   nodes: NodeStatus[];
 }
+
+/**
+ * What a DBA must act on while sync_mode is on: no set published (commits wait for no
+ * standby), a standby streaming outside the set (writes do not wait for it, it cannot be
+ * promoted), a member that does not stream (it acknowledges nothing).
+ */
+export type SyncWarning =
+  | { kind: 'no-published-set' }
+  | { kind: 'streaming-outside-set'; node: string }
+  | { kind: 'member-not-streaming'; node: string };
 
 export interface StatusInput {
   mon: CrmMon;
@@ -55,6 +74,8 @@ export function buildClusterStatus({ mon, cib, resource, addresses, probes }: St
   const primary = primaryNode ? probes.get(primaryNode) : undefined;
   const primaryLsn = primary?.reachable ? primary.currentLsn : undefined;
   const names = mon.nodes.length > 0 ? mon.nodes.map((n) => n.name) : cib.nodes.map((n) => n.uname);
+  const { syncMode, syncCount } = syncParams(resource.params);
+  const publishedSet = publishedSyncSet(cib, resource.primitiveId);
   const nodes = names.map((name): NodeStatus => {
     const monNode = mon.nodes.find((n) => n.name === name);
     const probe = probes.get(name) ?? { reachable: false as const, error: 'not queried' };
@@ -66,6 +87,7 @@ export function buildClusterStatus({ mon, cib, resource, addresses, probes }: St
       pacemaker: monNode ? nodeState(monNode, mon.fenceHistory) : 'offline',
       role: roles.get(name) ?? 'Stopped',
       postgres: 'unreachable',
+      syncMember: publishedSet.members.includes(name),
       fencing: fenceDevicesFor(cib, name),
       ...(mon.attributes[name]?.[`master-${resource.primitiveId}`] !== undefined
         ? { promotionScore: mon.attributes[name]![`master-${resource.primitiveId}`] }
@@ -103,8 +125,31 @@ export function buildClusterStatus({ mon, cib, resource, addresses, probes }: St
     stonithEnabled: mon.stonithEnabled ?? true,
     maintenanceMode: mon.maintenanceMode ?? false,
     failedActions: mon.failures.length,
+    syncMode,
+    syncCount,
+    publishedSet,
+    syncWarnings: syncMode === 'off' || !primaryNode ? [] : syncWarnings(publishedSet, primaryNode, nodes),
     nodes,
   };
+}
+
+/**
+ * Judged as the primary's agent judges: a standby is healthy when the primary's
+ * pg_stat_replication says it streams. Without a primary, nothing streams and nothing
+ * is written: the table says enough.
+ */
+function syncWarnings(published: SyncSet, primaryNode: string, nodes: readonly NodeStatus[]): SyncWarning[] {
+  if (published.members.length === 0) return [{ kind: 'no-published-set' }];
+  const streaming = new Set(nodes.filter((n) => n.senderState === 'streaming').map((n) => n.node));
+  // A member the cluster no longer lists still counts: the set is what a promotion trusts. The
+  // primary is left out: right after a promotion it stays in the set until the others catch up.
+  const standbys = [...new Set([...nodes.map((n) => n.node), ...published.members])].filter((node) => node !== primaryNode);
+  return standbys.flatMap((node): SyncWarning[] => {
+    const member = published.members.includes(node);
+    if (member && !streaming.has(node)) return [{ kind: 'member-not-streaming', node }];
+    if (!member && streaming.has(node)) return [{ kind: 'streaming-outside-set', node }];
+    return [];
+  });
 }
 
 /** A standby's row in the primary's pg_stat_replication: by application_name (the node name), else by address. */

@@ -1,10 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { statusReport } from '../../../src/cli/commands/status.js';
 import { CliError, EXIT } from '../../../src/cli/errors.js';
 import { lsnDiff, lsnToBigInt, type PgProbe, type PgTarget } from '../../../src/pacemaker/pg-probe.js';
 import { formatStatus } from '../../../src/pacemaker/status-format.js';
 import { takeSnapshot } from '../../../src/pacemaker/status-gather.js';
-import { fixtureRunner } from './fixtures.js';
+import type { ClusterStatus } from '../../../src/pacemaker/status-model.js';
+import { fixture, fixtureRunner, ok } from './fixtures.js';
 
 const primary: PgProbe = {
   reachable: true, inRecovery: false, timeline: 3, currentLsn: '0/5000148',
@@ -40,7 +42,7 @@ test('healthy cluster: one row per node joining crm_mon, the CIB and each Postgr
   const [n1, n2, n3] = status.nodes;
   assert.deepEqual(n1, {
     node: 'node1', address: '10.20.0.11', pacemaker: 'online', role: 'Promoted', postgres: 'primary', timeline: 3,
-    currentLsn: '0/5000148', fencing: ['fence-node1'], promotionScore: '1001',
+    currentLsn: '0/5000148', syncMember: false, fencing: ['fence-node1'], promotionScore: '1001',
   });
   assert.deepEqual(
     [n2!.role, n2!.postgres, n2!.lagBytes, n2!.lagSeconds, n2!.syncState, n2!.promotionScore],
@@ -49,7 +51,8 @@ test('healthy cluster: one row per node joining crm_mon, the CIB and each Postgr
   // node3 is matched by client address (its application_name is the default "walreceiver").
   assert.deepEqual([n3!.lagBytes, n3!.lagSeconds, n3!.syncState, n3!.receiveLsn, n3!.replayLsn], [0x1148, 1.25, 'async', '0/5000148', '0/4FFF000']);
   const text = formatStatus(status);
-  assert.match(text, /^resource pgsqld \(clone pgsqld-clone\), DC none, fencing enabled, 0 failed actions$/m);
+  assert.deepEqual([status.syncMode, status.syncCount, status.publishedSet, status.syncWarnings], ['off', 1, { quorum: 0, members: [] }, []]);
+  assert.match(text, /^resource pgsqld \(clone pgsqld-clone\), DC none, fencing enabled, 0 failed actions\nsync_mode off\n\n/);
   assert.match(text, /^NODE\s+PACEMAKER\s+ROLE\s+POSTGRESQL\s+TL\s+LSN \(RECEIVE\/REPLAY\)\s+LAG\s+SYNC\s+SCORE\s+LAST FAILURE\s+FENCING$/m);
   assert.match(text, /^node1\s+online\s+Promoted\s+primary\s+3\s+0\/5000148\s+-\s+-\s+1001\s+-\s+fence-node1$/m);
   assert.match(text, /^node3\s+online\s+Unpromoted\s+streaming\s+3\s+0\/5000148 \/ 0\/4FFF000\s+4\.3 KiB, 1\.3s\s+async\s+990\s+-\s+fence-node3$/m);
@@ -105,6 +108,61 @@ test('cluster not running → EXIT.UNREACHABLE; permission denied → EXIT.PERMI
   const missing = fixtureRunner('healthy');
   await assert.rejects(takeSnapshot({ runner: missing.runner, probe, resource: 'nope', hosts: new Map(), pgTimeoutMs: 500 }), (e: unknown) =>
     e instanceof CliError && e.exitCode === EXIT.FAILED && /named nope/.test(e.message));
+});
+
+// sync fixture: sync_mode=quorum, sync_count=2, and the agent on node1 published "1:node2".
+const syncPrimary = (...rows: [node: string, syncState: string][]): PgProbe => ({
+  ...primary,
+  replication: rows.map(([node, syncState]) => ({ applicationName: node, state: 'streaming', syncState, replayLsn: '0/5000148' })),
+});
+const withPublishedSet = (value: string) =>
+  fixtureRunner('sync', { 'cibadmin -Q': ok('cibadmin -Q', fixture('sync.cib.xml').replace('value="1:node2"', `value="${value}"`)) });
+
+test('sync_mode on: the published set and its members; a standby streaming outside it is called out, in text and JSON', async () => {
+  const { runner } = fixtureRunner('sync');
+  const { probe } = probes({ node1: syncPrimary(['node2', 'quorum'], ['node3', 'async']), node2: standby('0/5000148'), node3: standby('0/5000148') });
+  const { status } = await takeSnapshot({ runner, probe, hosts: new Map(), pgTimeoutMs: 500 });
+  assert.deepEqual([status.syncMode, status.syncCount, status.publishedSet], ['quorum', 2, { quorum: 1, members: ['node2'] }]);
+  assert.deepEqual(status.nodes.map((n) => [n.node, n.syncState, n.syncMember]), [['node1', undefined, false], ['node2', 'quorum', true], ['node3', 'async', false]]);
+  assert.deepEqual(status.syncWarnings, [{ kind: 'streaming-outside-set', node: 'node3' }]);
+  const text = formatStatus(status);
+  assert.match(text, /^sync_mode quorum, sync_count 2, synchronous set \(\*\) ANY 1 \("node2"\)$/m);
+  assert.match(text, /^node2\s+online\s+Unpromoted\s+streaming\s+.*\s+quorum\*\s+1000\s/m);
+  assert.match(text, /^node3\s+online\s+Unpromoted\s+streaming\s+.*\s+async\s+990\s/m);
+  assert.match(text, /\n\n  WARNING: node3 streams outside the synchronous set: writes do not wait for it, and it cannot be promoted\n$/);
+  const json = JSON.parse(await statusReport({ runner, probe, hosts: new Map(), pgTimeoutMs: 500 }, true)) as ClusterStatus;
+  assert.deepEqual(
+    [json.syncMode, json.syncCount, json.publishedSet, json.syncWarnings, json.nodes.map((n) => n.syncMember)],
+    ['quorum', 2, { quorum: 1, members: ['node2'] }, [{ kind: 'streaming-outside-set', node: 'node3' }], [false, true, false]],
+  );
+});
+
+test('sync_mode on: a member that does not stream is called out; without a primary, nothing is', async () => {
+  const { runner } = fixtureRunner('sync');
+  const down = probes({ node1: syncPrimary(['node3', 'quorum']), node3: standby('0/5000148') });
+  const { status } = await takeSnapshot({ runner, probe: down.probe, hosts: new Map(), pgTimeoutMs: 500 });
+  assert.deepEqual(status.syncWarnings, [{ kind: 'member-not-streaming', node: 'node2' }, { kind: 'streaming-outside-set', node: 'node3' }]);
+  const text = formatStatus(status);
+  assert.match(text, /^node2\s+online\s+Unpromoted\s+unreachable\s+-\s+-\s+-\s+-\*\s+1000\s/m);
+  assert.match(text, /^  node2: connect ECONNREFUSED 10\.20\.0\.12:5432\n  WARNING: node2 is in the synchronous set but not streaming: it acknowledges no commit\n/m);
+  const noPrimary = probes({ node2: standby('0/5000148', 'waiting'), node3: standby('0/5000148', 'waiting') });
+  assert.deepEqual((await takeSnapshot({ runner, probe: noPrimary.probe, hosts: new Map(), pgTimeoutMs: 500 })).status.syncWarnings, []);
+});
+
+test('sync_mode on: no published set; a member the cluster no longer lists; an invalid sync_mode names itself', async () => {
+  const { probe } = probes({ node1: syncPrimary(['node2', 'quorum']), node2: standby('0/5000148') });
+  const snapshot = (runner: ReturnType<typeof fixtureRunner>['runner']) => takeSnapshot({ runner, probe, hosts: new Map(), pgTimeoutMs: 500 });
+  // What the agent leaves after it released its set: the property is there, empty.
+  const released = (await snapshot(withPublishedSet('').runner)).status;
+  assert.deepEqual([released.publishedSet, released.syncWarnings], [{ quorum: 0, members: [] }, [{ kind: 'no-published-set' }]]);
+  const text = formatStatus(released);
+  assert.match(text, /^sync_mode quorum, sync_count 2, no synchronous set published$/m);
+  assert.match(text, /^  WARNING: no synchronous set published: commits are acknowledged without waiting for any standby$/m);
+  const removed = (await snapshot(withPublishedSet('1:node2,node4').runner)).status;
+  assert.deepEqual(removed.syncWarnings, [{ kind: 'member-not-streaming', node: 'node4' }]);
+  const invalid = fixtureRunner('sync', { 'cibadmin -Q': ok('cibadmin -Q', fixture('sync.cib.xml').replace('value="quorum"', 'value="always"')) });
+  await assert.rejects(snapshot(invalid.runner), (e: unknown) =>
+    e instanceof CliError && e.exitCode === EXIT.FAILED && /^resource pgsqld: parameter sync_mode="always" is invalid/.test(e.message));
 });
 
 test('LSN arithmetic', () => {
