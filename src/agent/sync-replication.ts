@@ -13,7 +13,7 @@ import {
   planSyncStep,
   type SyncSet,
 } from '../sync/plan.js';
-import { setStandbyNames } from '../sync/standby-names.js';
+import { readAgentMark, setStandbyNames } from '../sync/standby-names.js';
 import type { AgentContext } from './context.js';
 import { loadLocalState, saveLocalState, type LocalState } from './local-state.js';
 
@@ -30,8 +30,8 @@ const PUBLISHED_CACHE_MS = 60_000;
  */
 export async function manageSynchronousReplication(ctx: AgentContext, peers: readonly ReplicationPeer[], currentNames: string): Promise<SyncSet> {
   if (ctx.params.syncMode === 'off') {
-    // Only an ANY-form value can be a leftover of ours: the common case reads nothing.
-    if (parseStandbyNames(currentNames)?.members.length) await releaseLeftoverSet(ctx, currentNames);
+    // The common case (PostgreSQL asynchronous) reads nothing.
+    if (currentNames.trim() !== '') await releaseLeftoverSet(ctx, currentNames);
     return EMPTY_SET;
   }
   const state = await loadLocalState(ctx.env.instance);
@@ -53,7 +53,7 @@ export async function manageSynchronousReplication(ctx: AgentContext, peers: rea
     ctx.log.info(`published synchronous set ${formatPublishedSet(published)}`);
   }
   if (step.standbyNames !== undefined) {
-    const lsn = await withConnection(ctx.connection, (client) => setStandbyNames(client, step.standbyNames!));
+    const lsn = await withConnection(ctx.connection, (client) => setStandbyNames(client, step.standbyNames!, ctx.params.datadir));
     state.pendingShrink = step.publishAfterCatchUp ? { set: formatPublishedSet(step.publishAfterCatchUp.set), lsn: lsn.toString() } : undefined;
     if (desired.members.length === 0) ctx.log.warning('no healthy standby: writes continue WITHOUT synchronous protection (sync_mode=quorum)');
     else ctx.log.info(`synchronous_standby_names = ${formatStandbyNames(desired)}`);
@@ -65,15 +65,16 @@ export async function manageSynchronousReplication(ctx: AgentContext, peers: rea
   return published;
 }
 
-/** sync_mode went from quorum/strict to off: the set this agent kept goes, in PostgreSQL first, then in the CIB. */
+/**
+ * sync_mode is off and PostgreSQL still uses the set this agent kept (the
+ * mode was switched, or this instance was cloned from a primary that had
+ * one): the set goes, in PostgreSQL first, then in the CIB.
+ */
 async function releaseLeftoverSet(ctx: AgentContext, currentNames: string): Promise<void> {
-  const state = await loadLocalState(ctx.env.instance);
-  if (!isLeftoverAgentSet(currentNames, await publishedSet(ctx, state))) {
-    await saveLocalState(ctx.env.instance, state);
-    return;
-  }
-  await withConnection(ctx.connection, (client) => setStandbyNames(client, ''));
+  if (!isLeftoverAgentSet(currentNames, await readAgentMark(ctx.params.datadir))) return;
+  await withConnection(ctx.connection, (client) => setStandbyNames(client, '', ctx.params.datadir));
   await publishSet(ctx.env.instance, EMPTY_SET);
+  const state = await loadLocalState(ctx.env.instance);
   state.publishedSet = ['', Date.now()];
   state.pendingShrink = undefined;
   await saveLocalState(ctx.env.instance, state);

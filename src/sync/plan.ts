@@ -92,14 +92,13 @@ export function planSyncStep(published: SyncSet, current: SyncSet, desired: Sync
 
 /**
  * sync_mode is off but PostgreSQL still uses a set: release it only if this
- * agent wrote it (its form, every member in the set it published). Left in
- * place, nobody would drop a dead standby from it and writes would hang; a
- * DBA's own setting is not ours to change.
+ * agent wrote it (the value matches the agent's mark, inherited by clones
+ * too). Left in place, nobody would drop a dead standby from it and writes
+ * would hang; a DBA's own setting is not ours to change.
  */
-export function isLeftoverAgentSet(currentNames: string, published: SyncSet): boolean {
-  const current = parseStandbyNames(currentNames);
-  if (!current || current.members.length === 0 || published.members.length === 0) return false;
-  return current.members.every((m) => published.members.includes(m));
+export function isLeftoverAgentSet(currentNames: string, agentMark: string | undefined): boolean {
+  const current = currentNames.trim();
+  return current !== '' && agentMark !== undefined && current === agentMark.trim();
 }
 
 /** Whether every member has flushed up to `lsn` (pg_stat_replication flush_lsn by node). */

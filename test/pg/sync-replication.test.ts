@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { run, runChecked } from '../../src/exec/run.js';
 import { withConnection } from '../../src/pg/sql.js';
 import { OCF } from '../../src/ocf/exit-codes.js';
+import { readAgentMark } from '../../src/sync/standby-names.js';
 import { runAgent } from './helpers/agent.js';
 import { createPair, type TestInstance, type TestPair } from './helpers/instances.js';
 
@@ -80,6 +81,7 @@ describe('synchronous replication managed by the agent', () => {
     assert.equal((await monitorPrimary()).code, OCF.RUNNING_PROMOTED);
     assert.equal(await standbyNames(), 'ANY 1 ("node2")');
     assert.equal(await published(), '1:node2');
+    assert.equal(await readAgentMark(pair.primary.datadir), 'ANY 1 ("node2")', 'marked as the agent\'s, for clones too');
     assert.equal((await timedInsert(1)).blocked, false);
     assert.deepEqual(await sql(pair.primary, "select sync_state from pg_stat_replication where application_name = 'node2'"), [{ sync_state: 'quorum' }]);
   });
@@ -123,6 +125,7 @@ describe('synchronous replication managed by the agent', () => {
     assert.match(r.stderr, /sync_mode=off: synchronous_standby_names .* cleared/);
     assert.equal(await standbyNames(), '');
     assert.equal(await published(), '');
+    assert.equal(await readAgentMark(pair.primary.datadir), undefined, 'the mark goes with the set');
   });
 
   it("sync_mode=off leaves a DBA's own synchronous_standby_names alone", async () => {

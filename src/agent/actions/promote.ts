@@ -11,13 +11,15 @@ import { manageSynchronousReplication, rememberPromotion } from '../sync-replica
 import { localWalPosition } from '../wal-position.js';
 
 /**
- * Points synchronous_standby_names at the other members of the published set
- * before clients arrive (the VIP starts after promote), so the first commits
- * wait for them as they reconnect instead of going unprotected.
+ * Before clients arrive (the VIP starts after promote): with sync_mode on,
+ * points synchronous_standby_names at the other members of the published
+ * set, so the first commits wait for them as they reconnect instead of going
+ * unprotected; with it off, releases a set inherited from the old primary,
+ * so the first commits do not hang on it.
  */
-async function protectFirstWrites(ctx: AgentContext, currentNames: string): Promise<void> {
+async function prepareForWrites(ctx: AgentContext, currentNames: string): Promise<void> {
   try {
-    await rememberPromotion(ctx);
+    if (ctx.params.syncMode !== 'off') await rememberPromotion(ctx);
     await manageSynchronousReplication(ctx, [], currentNames);
   } catch (error) {
     ctx.log.warning(`synchronous replication after promote: ${error instanceof Error ? error.message : String(error)}`);
@@ -42,7 +44,7 @@ export async function promote(ctx: AgentContext): Promise<OcfExitCode> {
   const promoted = await observeUntil(ctx, (o) => o.state === 'primary');
   if (promoted.state !== 'primary') throw genericError(`not writable after pg_ctl promote (${promoted.sqlError ?? describeState(promoted.state)})`);
   await forceScore(ctx, ctx.node, SCORE.PRIMARY);
-  if (ctx.params.syncMode !== 'off') await protectFirstWrites(ctx, promoted.status?.synchronousStandbyNames ?? '');
+  await prepareForWrites(ctx, promoted.status?.synchronousStandbyNames ?? '');
   ctx.log.info('promoted: accepting writes');
   return OCF.SUCCESS;
 }
