@@ -10,6 +10,9 @@ import { labNodes, labPowerOff, labPowerStatus } from '../../src/lab/power.js';
 import { cleanupResource, rebuildStandby } from '../../src/lab/rebuild.js';
 import { nodeLinkUp } from '../../src/lab/network.js';
 import { findLabNode } from '../../src/lab/state.js';
+import { sqlOnNode } from '../../src/lab/cluster-ops.js';
+import { RESOURCE } from '../../src/lab/cib-commands.js';
+import { runInNodeChecked } from '../../src/lab/node-exec.js';
 
 /**
  * One lab for every cluster scenario of a test file: brought up once in
@@ -88,3 +91,16 @@ export const freshFirstRow = () => Date.now() * 1000;
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A random fault moment so detection samples every phase of the monitor interval. */
 export const randomDelay = (maxMs: number) => sleep(Math.floor(Math.random() * maxMs));
+
+/** sync_mode and sync_count on the live resource: reloadable, so no instance restarts. */
+export async function setSyncMode(mode: string, count: number): Promise<void> {
+  await runInNodeChecked(await currentPrimary(), ['pcs', 'resource', 'update', RESOURCE, `sync_mode=${mode}`, `sync_count=${count}`], { timeoutMs: 60_000 });
+  // The primary's next monitor (3 s) applies it: a synchronous set, or none with off.
+  const applied = (names: string) => (mode === 'off' ? names === '' : names.startsWith(`ANY ${count} `));
+  const end = Date.now() + 30_000;
+  while (Date.now() < end) {
+    if (applied((await sqlOnNode(await currentPrimary(), 'SHOW synchronous_standby_names')).trim())) return;
+    await sleep(500);
+  }
+  throw new Error(`sync_mode=${mode} sync_count=${count} was never applied to synchronous_standby_names`);
+}
