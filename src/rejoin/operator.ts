@@ -11,6 +11,8 @@ import { parseCrmMon } from '../pacemaker/crm-mon.js';
 import { redactSecrets } from '../ocf/log.js';
 import { rewindBlocker } from './policy.js';
 import { assessStoppedInstance, describeVerdict, executeRejoin } from './rejoin.js';
+import { planReclone } from './reclone.js';
+import { describeKept, describeStep } from './reclone-plan.js';
 import { runRewind } from './rewind.js';
 import type { RejoinTarget } from './target.js';
 
@@ -63,12 +65,17 @@ export async function operatorRejoin(req: OperatorRequest, target: RejoinTarget)
       if (failure) throw new Refusal(failure);
       out('pg_rewind --dry-run succeeded');
     }
+    if (req.method === 'reclone') {
+      const plan = await planReclone(params.datadir, new Date());
+      if (!plan.keepAside) throw new Refusal(plan.reason);
+      for (const step of plan.steps) out(describeStep(step));
+    }
     return out(`dry run: nothing changed (${elapsed(started)})`);
   }
   const outcome = await executeRejoin(target, source, assessment, req.method, false, req.timeoutMs - (Date.now() - started));
   await writeStandbySignal(params.datadir);
   if (outcome.archivePath) out(`discarded WAL kept in ${outcome.archivePath} (manifest.json)`);
-  if (outcome.oldDataAt) out(`old data directory kept in ${outcome.oldDataAt}`);
+  for (const kept of outcome.keptAside) out(describeKept(kept));
   out(`${outcome.method === 'rewind' ? 'rewound' : 're-cloned'} ${params.datadir} in ${(outcome.ms / 1000).toFixed(2)}s (total ${elapsed(started)}); standby.signal written`);
   out(req.resource ? `start it with the cluster: pcs resource cleanup ${req.resource} --node ${req.node}` : 'start it as a standby (the agent, or pg_ctl start)');
 }

@@ -1,52 +1,126 @@
-import { chown, mkdir, rename, rm, stat, statfs } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { chown, mkdir, readdir, readFile, realpath, rename, rm, stat, statfs } from 'node:fs/promises';
+import { join } from 'node:path';
 import { run } from '../exec/run.js';
 import { homeOf, libpqInvocation } from '../pg/libpq-invocation.js';
 import { restoreNodeConfig, saveNodeConfig } from './node-config.js';
-import { asidePath, decideReclone } from './reclone-plan.js';
+import { DATA_DIRECTORY, decideReclone, isWithin, keptAside, mountPoints, type KeptAside, type LocalDirectory, type RecloneDecision, type RecloneStep } from './reclone-plan.js';
 import { treeBytes } from './tree-bytes.js';
 import type { RejoinTarget } from './target.js';
 
 /**
- * Re-clones the data directory from the source with pg_basebackup: the old
- * directory is renamed aside (never deleted), the node-local configuration
- * files are carried over, and on failure the old directory is put back.
- * Returns where the old data directory was kept.
+ * What a re-clone would do, found without changing anything: the data
+ * directory and the tablespace locations its pg_tblspc/<oid> links point to
+ * outside it. A location missing here is left out: pg_basebackup creates it.
  */
-export async function runReclone(target: RejoinTarget, sourceConninfo: string, timeoutMs: number, now = new Date()): Promise<string> {
-  const { datadir } = target;
-  const fs = await statfs(dirname(datadir));
-  const decision = decideReclone({ datadirBytes: await treeBytes(datadir), freeBytes: Number(fs.bavail) * Number(fs.bsize), totalBytes: Number(fs.blocks) * Number(fs.bsize) });
+export async function planReclone(datadir: string, now: Date): Promise<RecloneDecision> {
+  const dataPath = await realpath(datadir);
+  const mounts = mountPoints(await readFile('/proc/self/mountinfo', 'utf8').catch(() => ''));
+  const inspect = (label: string, path: string) => inspectDirectory(label, path, mounts);
+  const directories = [await inspect(DATA_DIRECTORY, dataPath)];
+  const links = join(dataPath, 'pg_tblspc');
+  for (const entry of await readdir(links, { withFileTypes: true }).catch(() => [])) {
+    // In-place tablespaces (allow_in_place_tablespaces) are directories here: they go aside with the data directory.
+    if (!entry.isSymbolicLink()) continue;
+    const location = await realpath(join(links, entry.name)).catch(() => undefined);
+    if (location !== undefined && !isWithin(dataPath, location)) directories.push(await inspect(`tablespace ${entry.name}`, location));
+  }
+  return decideReclone(directories, now);
+}
+
+async function inspectDirectory(label: string, path: string, mounts: ReadonlySet<string>): Promise<LocalDirectory> {
+  const [info, fs, entries] = await Promise.all([stat(path), statfs(path), readdir(path)]);
+  return {
+    label,
+    path,
+    empty: entries.length === 0,
+    mountPoint: mounts.has(path),
+    bytes: await treeBytes(path),
+    uid: info.uid,
+    gid: info.gid,
+    fs: { id: info.dev, freeBytes: Number(fs.bavail) * Number(fs.bsize), totalBytes: Number(fs.blocks) * Number(fs.bsize) },
+  };
+}
+
+/**
+ * Re-clones the data directory and its tablespaces from the source with
+ * pg_basebackup: each old directory is renamed aside (never deleted) and
+ * recreated empty, the node-local configuration files are carried over, and
+ * on failure what the re-clone created goes and the old directories come
+ * back. Returns where the old directories were kept.
+ */
+export async function runReclone(target: RejoinTarget, sourceConninfo: string, timeoutMs: number, now = new Date()): Promise<KeptAside[]> {
+  const decision = await planReclone(target.datadir, now);
   if (!decision.keepAside) throw new Error(decision.reason);
-  const saved = await saveNodeConfig(datadir);
-  const owner = await stat(datadir);
-  const aside = asidePath(datadir, now);
+  const { steps } = decision;
+  const saved = await saveNodeConfig(target.datadir);
+  await moveAllAside(steps);
+  const created = new Set<string>();
   try {
-    await rename(datadir, aside);
-  } catch (error) {
-    throw new Error(`cannot move ${datadir} aside to ${aside} (${(error as NodeJS.ErrnoException).code}): is it a mount point? Move it yourself, then run "pgha reclone"`);
-  }
-  try {
-    await mkdir(datadir, { mode: 0o700 });
-    await chown(datadir, owner.uid, owner.gid);
-    const invocation = libpqInvocation(sourceConninfo);
-    const home = await homeOf(target.systemUser);
-    const result = await run(`${target.bindir}/pg_basebackup`, ['--pgdata', datadir, '--dbname', invocation.conninfo, '--wal-method=stream', '--checkpoint=fast', '--no-password'], {
-      user: target.systemUser,
-      env: { ...invocation.env, ...(home ? { HOME: home } : {}) },
-      timeoutMs,
-      cwd: '/tmp',
-    });
-    if (result.exitCode !== 0) {
-      const line = result.stderr.split('\n').find((l) => /error|fatal/i.test(l)) ?? result.stderr.split('\n')[0] ?? '';
-      throw new Error(result.timedOut ? 'pg_basebackup did not finish before the deadline' : `pg_basebackup failed: ${line.replace(/^pg_basebackup: (error: )?/, '')}`);
+    for (const { path, uid, gid } of keptAside(steps)) {
+      await mkdir(path, { mode: 0o700 });
+      created.add(path);
+      await chown(path, uid, gid);
     }
-    await restoreNodeConfig(datadir, saved);
+    await pgBasebackup(target, sourceConninfo, timeoutMs);
+    await restoreNodeConfig(target.datadir, saved);
   } catch (error) {
-    // Only the directory this re-clone created goes; the old one comes back as it was.
-    await rm(datadir, { recursive: true, force: true });
-    await rename(aside, datadir);
-    throw error;
+    throw await afterPuttingBack(error as Error, steps, created);
   }
-  return aside;
+  return keptAside(steps);
+}
+
+/** All or nothing: when one rename fails, those already done are undone before anything else is touched. */
+async function moveAllAside(steps: readonly RecloneStep[]): Promise<void> {
+  const moved: KeptAside[] = [];
+  for (const step of keptAside(steps)) {
+    try {
+      await rename(step.path, step.aside);
+    } catch (error) {
+      const failed = new Error(`cannot move the ${step.label} ${step.path} aside to ${step.aside} (${(error as NodeJS.ErrnoException).code}); nothing was changed`);
+      throw await afterPuttingBack(failed, moved, new Set());
+    }
+    moved.push(step);
+  }
+}
+
+/** The error to report once everything is put back, naming what could not be. */
+async function afterPuttingBack(error: Error, steps: readonly RecloneStep[], created: ReadonlySet<string>): Promise<Error> {
+  const notPutBack = await putBack(steps, created);
+  return notPutBack.length === 0 ? error : new Error(`${error.message}; but could not put back ${notPutBack.join(', ')}`);
+}
+
+/**
+ * Removes only what the re-clone created (the recreated directories, what
+ * pg_basebackup wrote into empty ones) and renames each old directory back.
+ * Goes on past a failure, to put back all it can; returns what it could not.
+ */
+async function putBack(steps: readonly RecloneStep[], created: ReadonlySet<string>): Promise<string[]> {
+  const failures: string[] = [];
+  for (const step of [...steps].reverse()) {
+    try {
+      if (step.aside === undefined) {
+        for (const name of await readdir(step.path)) await rm(join(step.path, name), { recursive: true, force: true });
+        continue;
+      }
+      if (created.has(step.path)) await rm(step.path, { recursive: true, force: true });
+      await rename(step.aside, step.path);
+    } catch (error) {
+      failures.push(`the ${step.label} ${step.aside ?? step.path} (${(error as Error).message})`);
+    }
+  }
+  return failures;
+}
+
+async function pgBasebackup(target: RejoinTarget, sourceConninfo: string, timeoutMs: number): Promise<void> {
+  const invocation = libpqInvocation(sourceConninfo);
+  const home = await homeOf(target.systemUser);
+  const result = await run(`${target.bindir}/pg_basebackup`, ['--pgdata', target.datadir, '--dbname', invocation.conninfo, '--wal-method=stream', '--checkpoint=fast', '--no-password'], {
+    user: target.systemUser,
+    env: { ...invocation.env, ...(home ? { HOME: home } : {}) },
+    timeoutMs,
+    cwd: '/tmp',
+  });
+  if (result.exitCode === 0) return;
+  const line = result.stderr.split('\n').find((l) => /error|fatal/i.test(l)) ?? result.stderr.split('\n')[0] ?? '';
+  throw new Error(result.timedOut ? 'pg_basebackup did not finish before the deadline' : `pg_basebackup failed: ${line.replace(/^pg_basebackup: (error: )?/, '')}`);
 }

@@ -8,6 +8,7 @@ import { divergence, type Divergence, type LocalWal } from './divergence.js';
 import { archiveDivergedWal } from './evidence.js';
 import { localWalOfStoppedInstance } from './local-wal.js';
 import { runReclone } from './reclone.js';
+import { describeKept, type KeptAside } from './reclone-plan.js';
 import { runRewind } from './rewind.js';
 import type { RejoinTarget } from './target.js';
 
@@ -59,8 +60,8 @@ export const describeVerdict = (a: Assessment) =>
 export interface RejoinOutcome {
   method: 'rewind' | 'reclone';
   archivePath: string;
-  /** Where a re-clone left the old data directory. */
-  oldDataAt: string | undefined;
+  /** Where a re-clone left the old data directory and tablespaces. */
+  keptAside: KeptAside[];
   ms: number;
 }
 
@@ -97,11 +98,11 @@ export async function executeRejoin(
   const remaining = () => timeoutMs - (Date.now() - started);
   if (method === 'rewind') {
     const failure = await runRewind(target, sourceConninfo, remaining());
-    if (!failure) return { method, archivePath, oldDataAt: undefined, ms: Date.now() - started };
+    if (!failure) return { method, archivePath, keptAside: [], ms: Date.now() - started };
     if (!fallback) throw new Error(failure);
     target.log.warning(`${failure}: re-cloning instead`);
   }
-  const oldDataAt = await runReclone(target, sourceConninfo, remaining());
-  target.log.info(`re-cloned from the primary; the old data directory is kept in ${oldDataAt}`);
-  return { method: 'reclone', archivePath, oldDataAt, ms: Date.now() - started };
+  const keptAside = await runReclone(target, sourceConninfo, remaining());
+  target.log.info(`re-cloned from the primary; ${keptAside.map(describeKept).join('; ')}`);
+  return { method: 'reclone', archivePath, keptAside, ms: Date.now() - started };
 }

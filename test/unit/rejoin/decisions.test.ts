@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { parseLsn } from '../../../src/pg/lsn.js';
 import { buildManifest, decideEvidenceCopy, evidenceFiles, reserveBytes } from '../../../src/rejoin/evidence-plan.js';
 import { planRejoin, rewindBlocker } from '../../../src/rejoin/policy.js';
-import { asidePath, decideReclone } from '../../../src/rejoin/reclone-plan.js';
+import { asidePath, DATA_DIRECTORY, decideReclone, describeKept, describeStep, isWithin, keptAside, mountPoints } from '../../../src/rejoin/reclone-plan.js';
 
 const MB = 1024 * 1024;
 const GB = 1024 * MB;
@@ -94,15 +94,69 @@ describe('rejoin policy', () => {
   });
 });
 
-describe('re-clone space decision', () => {
-  it('keeps the old directory aside when a new copy, 10% more and the reserve fit', () => {
-    assert.deepEqual(decideReclone({ datadirBytes: 10 * GB, freeBytes: 17 * GB, totalBytes: 100 * GB }), { keepAside: true });
+describe('re-clone plan', () => {
+  const now = new Date('2026-01-02T03:04:05.678Z');
+  const at = '2026-01-02T03-04-05-678Z';
+  const rootFs = { id: 1, freeBytes: 17 * GB, totalBytes: 100 * GB };
+  const datadir = { label: DATA_DIRECTORY, path: '/var/lib/pg/15/main', empty: false, mountPoint: false, bytes: 10 * GB, uid: 105, gid: 112, fs: rootFs };
+  const tablespace = (bytes: number, fs = rootFs) => ({ label: 'tablespace 16385', path: '/srv/ts', empty: bytes === 0, mountPoint: false, bytes, uid: 105, gid: 113, fs });
+
+  it('keeps every old directory aside, next to itself, named after the same time', () => {
+    assert.deepEqual(decideReclone([datadir, tablespace(GB / 2)], now), {
+      keepAside: true,
+      steps: [
+        { label: DATA_DIRECTORY, path: '/var/lib/pg/15/main', uid: 105, gid: 112, aside: `/var/lib/pg/15/main.pgha-old-${at}` },
+        { label: 'tablespace 16385', path: '/srv/ts', uid: 105, gid: 113, aside: `/srv/ts.pgha-old-${at}` },
+      ],
+    });
   });
-  it('refuses (deleting is not its call) when they do not', () => {
-    const d = decideReclone({ datadirBytes: 10 * GB, freeBytes: 15 * GB, totalBytes: 100 * GB });
-    assert.ok(!d.keepAside && /pgha reclone/.test(d.reason));
+  it('refuses (deleting is not its call) when the new copies, 10% more and the reserve do not fit', () => {
+    const d = decideReclone([{ ...datadir, fs: { ...rootFs, freeBytes: 15 * GB } }], now);
+    assert.ok(!d.keepAside && /not enough space .*pgha reclone/.test(d.reason));
+  });
+  it('counts a tablespace on the same file system with the data directory', () => {
+    const d = decideReclone([datadir, tablespace(2 * GB)], now);
+    assert.ok(!d.keepAside && /data directory \/var\/lib\/pg\/15\/main, tablespace 16385 \/srv\/ts/.test(d.reason));
+  });
+  it('checks a tablespace on another file system against that one', () => {
+    const small = { id: 2, freeBytes: 3 * GB, totalBytes: 20 * GB };
+    assert.equal(decideReclone([datadir, tablespace(1 * GB, small)], now).keepAside, true);
+    const d = decideReclone([datadir, tablespace(2 * GB, small)], now);
+    assert.ok(!d.keepAside && /re-clone the tablespace 16385 \/srv\/ts while/.test(d.reason));
+  });
+  it('fills an empty tablespace location in place: nothing to keep', () => {
+    const d = decideReclone([datadir, tablespace(0)], now);
+    assert.ok(d.keepAside);
+    assert.equal(d.steps[1]!.aside, undefined);
+    assert.deepEqual(keptAside(d.steps).map(describeKept), [`old data directory /var/lib/pg/15/main kept in /var/lib/pg/15/main.pgha-old-${at}`]);
+    assert.deepEqual(d.steps.map(describeStep), [
+      `would move the data directory /var/lib/pg/15/main aside to /var/lib/pg/15/main.pgha-old-${at} and recreate it empty`,
+      'the tablespace 16385 /srv/ts is empty: pg_basebackup fills it in place',
+    ]);
   });
   it('puts the old directory next to the data directory', () => {
-    assert.equal(asidePath('/var/lib/pg/15/main/', new Date('2026-01-02T03:04:05.678Z')), '/var/lib/pg/15/main.pgha-old-2026-01-02T03-04-05-678Z');
+    assert.equal(asidePath('/var/lib/pg/15/main/', now), `/var/lib/pg/15/main.pgha-old-${at}`);
+  });
+  it('leaves a tablespace location inside the data directory to go aside with it', () => {
+    assert.equal(isWithin('/var/lib/pg/15/main', '/var/lib/pg/15/main/ts'), true);
+    assert.equal(isWithin('/var/lib/pg/15/main/', '/var/lib/pg/15/main'), true);
+    assert.equal(isWithin('/var/lib/pg/15/main', '/var/lib/pg/15/main2/ts'), false);
+  });
+  it('refuses a mount point, which cannot be renamed, saying what the DBA should do; an empty one is filled in place', () => {
+    const d = decideReclone([datadir, { ...tablespace(GB / 2), mountPoint: true }], now);
+    assert.ok(!d.keepAside);
+    assert.equal(d.reason, 'the tablespace 16385 /srv/ts is a mount point, which cannot be renamed aside; nothing was changed: move its contents elsewhere yourself (keep them: they are the old tablespace) and leave it empty, then run "pgha reclone"');
+    const data = decideReclone([{ ...datadir, mountPoint: true }], now);
+    assert.ok(!data.keepAside && /data directory .*mount point.*re-clone it with pg_basebackup$/.test(data.reason));
+    assert.equal(decideReclone([datadir, { ...tablespace(0), mountPoint: true }], now).keepAside, true);
+  });
+  it('reads the mount points of /proc/self/mountinfo, octal escapes decoded', () => {
+    const mountinfo = [
+      '22 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw',
+      '36 22 254:16 / /srv/ts rw,relatime shared:2 - xfs /dev/vdb rw',
+      '37 22 254:0 /data/x /srv/my\\040ts rw,relatime shared:1 - ext4 /dev/vda rw',
+      '',
+    ].join('\n');
+    assert.deepEqual([...mountPoints(mountinfo)], ['/', '/srv/ts', '/srv/my ts']);
   });
 });
