@@ -41,7 +41,7 @@ const parseSeconds = (value: string) => {
 
 export function makeStatusCommand(): Command {
   return new Command('status')
-    .description('one row per node: Pacemaker state and role, PostgreSQL state, timeline, LSNs, lag, sync state, promotion score, last failure, fence device')
+    .description('one row per node: Pacemaker state and role, PostgreSQL state, timeline, LSNs, lag, sync state and synchronous set membership, promotion score, last failure, fence device')
     .option('--resource <id>', 'the ocf:pgha:postgresql primitive (default: the only one)')
     .option('--host <node=address>', "reach a node's PostgreSQL at this address (repeatable; default: corosync ring0_addr)", (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--json', 'machine-readable output')
