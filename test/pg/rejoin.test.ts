@@ -4,9 +4,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../../src/exec/run.js';
 import { OCF } from '../../src/ocf/exit-codes.js';
-import { withConnection } from '../../src/pg/sql.js';
 import { runAgent } from './helpers/agent.js';
 import { createPair, PG_BIN, type PairOptions, type TestInstance, type TestPair } from './helpers/instances.js';
+import { CLI, CLONE, digest, failoverWithLostWrites, ok, sql, startPair, waitStreaming, type Act } from './helpers/rejoin.js';
 
 /**
  * An old primary that wrote WAL the new primary never received comes back:
@@ -14,8 +14,6 @@ import { createPair, PG_BIN, type PairOptions, type TestInstance, type TestPair 
  * kept; rejoin=manual refuses and `pgha rewind` brings it back; without
  * wal_log_hints nor checksums a rewind refuses untouched and a re-clone works.
  */
-const CLONE = { OCF_RESKEY_CRM_meta_clone_max: '2', OCF_RESKEY_CRM_meta_promoted_max: '1', OCF_RESKEY_CRM_meta_notify: 'true' };
-const CLI = join(import.meta.dirname, '..', '..', 'dist', 'pgha.cjs');
 const pairs: TestPair[] = [];
 
 async function newPair(port: number, options?: PairOptions): Promise<TestPair> {
@@ -27,53 +25,11 @@ after(async () => {
   for (const pair of pairs) await pair.cleanup();
 });
 
-const act = (pair: TestPair, action: string, i: TestInstance, extra: Record<string, string> = {}) =>
-  runAgent(action, pair.agentEnv(i, { ...CLONE, OCF_RESKEY_rewind_archive_dir: join(pair.base, 'archive'), ...extra }));
-const sql = (i: TestInstance, text: string) => withConnection({ host: i.socketDir, port: i.port, user: 'postgres' }, async (c) => (await c.query(text)).rows);
-const postmasterPid = async (i: TestInstance) => Number((await readFile(join(i.datadir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function ok(pending: ReturnType<typeof act>) {
-  const r = await pending;
-  assert.equal(r.code, OCF.SUCCESS, r.stderr);
-  return r;
-}
-
-/** Waits until `standby` streams from `primary` (pg_stat_replication on the primary). */
-async function waitStreaming(primary: TestInstance, standby: TestInstance, timeoutMs = 20_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const rows = await sql(primary, `select 1 from pg_stat_replication where application_name = '${standby.node}' and state = 'streaming'`);
-    if (rows.length > 0) return;
-    await sleep(20);
-  }
-  assert.fail(`${standby.node} does not stream from ${primary.node}`);
-}
-
-/**
- * `from` is primary, `to` its streaming standby. `to` stops; `from` commits
- * rows `to` never receives, then crashes (or stops cleanly); `to` is promoted
- * and commits a row of its own. Returns the lost row count.
- */
-async function failoverWithLostWrites(pair: TestPair, from: TestInstance, to: TestInstance, crash: boolean): Promise<void> {
-  await ok(act(pair, 'stop', to));
-  await sql(from, 'insert into t select g, $$lost$$ from generate_series(1000, 1999) g');
-  if (crash) process.kill(await postmasterPid(from), 'SIGKILL');
-  else await ok(act(pair, 'stop', from));
-  await ok(act(pair, 'start', to));
-  await ok(act(pair, 'promote', to));
-  await sql(to, `insert into t values (${Date.now() % 1_000_000 + 10_000}, 'after failover')`);
-}
-
-/** Primary `p` with table t, streaming standby `s`. */
-async function startPair(pair: TestPair, p: TestInstance, s: TestInstance): Promise<void> {
-  await ok(act(pair, 'start', p));
-  await ok(act(pair, 'promote', p));
-  await sql(p, 'create table if not exists t(id int primary key, what text)');
-  await sql(p, "insert into t values (1, 'replicated')");
-  await ok(act(pair, 'start', s));
-  await waitStreaming(p, s);
-}
+const actOn =
+  (pair: TestPair): Act =>
+  (action, i, extra = {}) =>
+    runAgent(action, pair.agentEnv(i, { ...CLONE, OCF_RESKEY_rewind_archive_dir: join(pair.base, 'archive'), ...extra }));
+const act = (pair: TestPair, action: string, i: TestInstance, extra?: Record<string, string>) => actOn(pair)(action, i, extra);
 
 async function manifests(pair: TestPair): Promise<{ dir: string; manifest: Record<string, any> }[]> {
   const root = join(pair.base, 'archive');
@@ -81,19 +37,12 @@ async function manifests(pair: TestPair): Promise<{ dir: string; manifest: Recor
   return Promise.all(dirs.map(async (d) => ({ dir: join(root, d), manifest: JSON.parse(await readFile(join(root, d, 'manifest.json'), 'utf8')) })));
 }
 
-/** Every file of a data directory with its content digest, to tell whether anything changed. */
-async function digest(dir: string): Promise<string> {
-  const r = await run('bash', ['-c', `cd "${dir}" && find . -type f ! -name postmaster.opts -print0 | sort -z | xargs -0 sha1sum`], { timeoutMs: 30_000 });
-  assert.equal(r.exitCode, 0, r.stderr);
-  return r.stdout;
-}
-
 describe('rejoin of a diverged old primary (real PostgreSQL 15)', () => {
   it('rejoin=rewind: a crashed old primary is rewound, streams from the new primary, and the discarded WAL is archived', async () => {
     const pair = await newPair(55480);
     const { primary: node1, standby: node2 } = pair;
-    await startPair(pair, node1, node2);
-    await failoverWithLostWrites(pair, node1, node2, true);
+    await startPair(actOn(pair), node1, node2);
+    await failoverWithLostWrites(actOn(pair), node1, node2, true);
     const started = await ok(act(pair, 'start', node1));
     assert.match(started.stderr, /diverged/);
     assert.match(started.stderr, /rejoined by rewind/);
@@ -122,8 +71,8 @@ describe('rejoin of a diverged old primary (real PostgreSQL 15)', () => {
   it('rejoin=manual refuses to start with the command to run; pgha rewind brings the node back', async () => {
     const pair = await newPair(55482);
     const { primary: node1, standby: node2 } = pair;
-    await startPair(pair, node1, node2);
-    await failoverWithLostWrites(pair, node1, node2, false);
+    await startPair(actOn(pair), node1, node2);
+    await failoverWithLostWrites(actOn(pair), node1, node2, false);
     const before = await digest(node1.datadir);
     const refused = await act(pair, 'start', node1, { OCF_RESKEY_rejoin: 'manual' });
     assert.equal(refused.code, OCF.ERR_GENERIC, refused.stderr);
@@ -151,8 +100,8 @@ describe('rejoin of a diverged old primary (real PostgreSQL 15)', () => {
     const validate = await act(pair, 'validate-all', node1);
     assert.equal(validate.code, OCF.SUCCESS, validate.stderr);
     assert.match(validate.stderr, /WARNING: pg_rewind needs wal_log_hints/);
-    await startPair(pair, node1, node2);
-    await failoverWithLostWrites(pair, node1, node2, false);
+    await startPair(actOn(pair), node1, node2);
+    await failoverWithLostWrites(actOn(pair), node1, node2, false);
     const before = await digest(node1.datadir);
     const refused = await act(pair, 'start', node1);
     assert.equal(refused.code, OCF.ERR_GENERIC, refused.stderr);
@@ -172,8 +121,8 @@ describe('rejoin of a diverged old primary (real PostgreSQL 15)', () => {
   it('two failovers in a row, the old primary missing the middle one: monitor fails it (never healthy), start rewinds it', async () => {
     const pair = await newPair(55486);
     const { primary: node1, standby: node2 } = pair;
-    await startPair(pair, node1, node2);
-    await failoverWithLostWrites(pair, node1, node2, false);
+    await startPair(actOn(pair), node1, node2);
+    await failoverWithLostWrites(actOn(pair), node1, node2, false);
     // The second failover: node2 restarts as a standby with nobody to follow and is promoted again.
     await ok(act(pair, 'stop', node2));
     await ok(act(pair, 'start', node2));
@@ -199,10 +148,10 @@ describe('rejoin of a diverged old primary (real PostgreSQL 15)', () => {
   it('time from the old primary\'s start to streaming, median of 3 crash failovers', async (t) => {
     const pair = await newPair(55488);
     let [from, to] = [pair.primary, pair.standby];
-    await startPair(pair, from, to);
+    await startPair(actOn(pair), from, to);
     const times: number[] = [];
     for (let round = 0; round < 3; round++) {
-      await failoverWithLostWrites(pair, from, to, true);
+      await failoverWithLostWrites(actOn(pair), from, to, true);
       const started = Date.now();
       const r = await ok(act(pair, 'start', from));
       assert.match(r.stderr, /rejoined by rewind/);
