@@ -12,10 +12,17 @@ export interface AgentResult {
   ms: number;
 }
 
+export interface RunAgentOptions {
+  timeoutMs?: number;
+  /** A command the agent runs under, such as nsenter into another mount namespace. */
+  launcher?: readonly string[];
+}
+
 /** Runs the built agent the way Pacemaker's executor does: action as the only argument, everything else in the environment. */
-export async function runAgent(action: string, env: Record<string, string>, timeoutMs = 60_000): Promise<AgentResult> {
+export async function runAgent(action: string, env: Record<string, string>, { timeoutMs = 60_000, launcher = [] }: RunAgentOptions = {}): Promise<AgentResult> {
   const started = Date.now();
-  const result = await run(process.execPath, [AGENT, action], { env, timeoutMs });
+  const [file, ...args] = [...launcher, process.execPath, AGENT, action];
+  const result = await run(file!, args, { env, timeoutMs });
   const reasons = result.stderr.split('\n').filter((l) => l.startsWith('ocf-exit-reason:'));
   return {
     code: result.exitCode,
