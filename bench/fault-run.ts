@@ -1,0 +1,88 @@
+/**
+ * One fault under write load on a running lab, measured the same way for
+ * every benchmark: write unavailability (fault to writes flowing again
+ * through the VIP), the part of it after the failure was detected, and
+ * acknowledged rows lost.
+ */
+import { ACTIONS } from '../src/agent/metadata.js';
+import { clearMove, movePromoted, rowsOnNode } from '../src/lab/cluster-ops.js';
+import { waitForCluster } from '../src/lab/cluster-query.js';
+import { killPostmaster } from '../src/lab/faults.js';
+import { labNodes, labPowerOff } from '../src/lab/power.js';
+import { LabWriter, missingAcknowledged, type WriteEvent } from '../src/lab/writer.js';
+import { MONITOR_INTERVALS, type AgentChoice } from '../src/lab/cib-commands.js';
+import { currentPrimary, freshFirstRow, log, restoreHealthy, sleep } from '../test/cluster/harness.js';
+import { FAILED_MONITOR, firstLogEvent, NODE_LOST } from './log-events.js';
+import { median } from './report.js';
+
+export const SCENARIOS = {
+  'kill-primary': { title: 'kill -9 of the primary postmaster', detection: FAILED_MONITOR },
+  'node-crash': { title: 'primary node crash (fenced)', detection: NODE_LOST },
+  switchover: { title: 'planned switchover', detection: undefined },
+} as const;
+export type Scenario = keyof typeof SCENARIOS;
+
+export interface Run {
+  totalMs: number;
+  afterDetectionMs: number | undefined;
+  lost: number;
+  events: WriteEvent[];
+  faultAt: number;
+}
+
+/** A pause between acknowledged writes longer than this counts as an outage (the writer acknowledges every ~20 ms). */
+export const OUTAGE_GAP_MS = 1_000;
+
+/**
+ * When writes came back for good: the end of the last pause between
+ * acknowledged writes longer than OUTAGE_GAP_MS after the fault. Recoveries
+ * may let writes through for a moment and stop them again (PAF restarts a
+ * crashed primary as a primary, then demotes and re-promotes it): the outage
+ * runs from the fault to the end of the last such pause.
+ */
+function recovery(events: readonly WriteEvent[], faultAt: number): { ms: number; recoveredAt: number } {
+  const oks = events.filter((e) => e.ok).map((e) => e.end).sort((a, b) => a - b);
+  let recoveredAt = faultAt;
+  for (let i = 1; i < oks.length; i++) {
+    if (oks[i]! > faultAt && oks[i]! - Math.max(oks[i - 1]!, faultAt) > OUTAGE_GAP_MS) recoveredAt = oks[i]!;
+  }
+  return { ms: recoveredAt - faultAt, recoveredAt };
+}
+
+export const promotedIntervalMs = (agent: AgentChoice) =>
+  agent === 'pgha' ? Number.parseInt(ACTIONS.find((a) => a.role === 'Promoted')!.interval!, 10) * 1000 : Number.parseInt(MONITOR_INTERVALS.paf.promotedMonitor, 10) * 1000;
+
+export async function runFault(agent: AgentChoice, scenario: Scenario, label: string = agent): Promise<Run> {
+  await restoreHealthy();
+  const primary = await currentPrimary();
+  const others = (await labNodes()).filter((n) => n !== primary);
+  const first = freshFirstRow();
+  const writer = LabWriter.start({ first });
+  try {
+    await writer.waitForSuccesses(20, 30_000);
+    await sleep(Math.floor(Math.random() * promotedIntervalMs(agent)));
+    const faultAt = Date.now();
+    if (scenario === 'kill-primary') await killPostmaster(primary);
+    else if (scenario === 'node-crash') await labPowerOff(primary);
+    else await movePromoted(others[0]!, others[0]!);
+    await writer.waitForSuccesses(20, 120_000);
+    await sleep(2_000);
+    const events = await writer.stop();
+    if (scenario === 'switchover') await clearMove(others[0]!);
+    const { ms, recoveredAt } = recovery(events, faultAt);
+    const pattern = SCENARIOS[scenario].detection;
+    const detectedAt = pattern ? await firstLogEvent(scenario === 'node-crash' ? others : [primary, ...others], pattern, faultAt) : faultAt;
+    // The crashed node stays off (fenced): the cluster is not fully healthy yet, only primary again.
+    const after = (await waitForCluster('a primary holding the VIP', 60_000, (st) => st.promoted.length === 1 && st.vip[0] === st.promoted[0])).promoted[0]!;
+    const lost = missingAcknowledged(events, await rowsOnNode(after, first)).length;
+    const result = { totalMs: ms, afterDetectionMs: detectedAt === undefined ? undefined : recoveredAt - detectedAt, lost, events, faultAt };
+    log(`${label} ${scenario}: outage ${ms} ms, after detection ${result.afterDetectionMs} ms, ${lost} lost, primary ${primary} -> ${after}`);
+    return result;
+  } finally {
+    await writer.stop();
+  }
+}
+
+
+/** median (min–max) in seconds. */
+export const stats = (v: number[]) => (v.length ? `${(median(v) / 1000).toFixed(2)} s (${(Math.min(...v) / 1000).toFixed(2)}–${(Math.max(...v) / 1000).toFixed(2)})` : 'n/a');
