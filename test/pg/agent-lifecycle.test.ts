@@ -93,6 +93,32 @@ describe('agent life cycle on real PostgreSQL', () => {
     assert.equal(promoted.code, OCF.SUCCESS, promoted.stderr);
   });
 
+  it('kill -9 of the primary in a recovery in place (demote, stop, start, promote): demote leaves the crash to start, nothing is lost', async () => {
+    await sql(pair.primary, 'insert into t values (3)');
+    process.kill(await postmasterPid(pair.primary), 'SIGKILL');
+    assert.equal((await monitor(pair.primary)).code, OCF.FAILED_PROMOTED);
+    // What Pacemaker passes to each action of that transition.
+    const recovery = {
+      OCF_RESKEY_CRM_meta_notify_demote_uname: 'node1',
+      OCF_RESKEY_CRM_meta_notify_stop_uname: 'node1',
+      OCF_RESKEY_CRM_meta_notify_start_uname: 'node1',
+      OCF_RESKEY_CRM_meta_notify_promote_uname: 'node1',
+      OCF_RESKEY_CRM_meta_notify_active_uname: 'node1 node2',
+      OCF_RESKEY_CRM_meta_notify_all_uname: 'node1 node2',
+    };
+    const demoted = await act('demote', pair.primary, recovery);
+    assert.equal(demoted.code, OCF.SUCCESS, demoted.stderr);
+    assert.match(demoted.stderr, /nothing to demote, start recovers it/);
+    assert.equal((await act('stop', pair.primary, recovery)).code, OCF.SUCCESS);
+    const started = await act('start', pair.primary, recovery);
+    assert.equal(started.code, OCF.SUCCESS, started.stderr);
+    assert.match(started.stderr, /crash recovery in isolation/);
+    const promoted = await act('promote', pair.primary, recovery);
+    assert.equal(promoted.code, OCF.SUCCESS, promoted.stderr);
+    assert.equal((await monitor(pair.primary)).code, OCF.RUNNING_PROMOTED);
+    assert.deepEqual(await sql(pair.primary, 'select count(*)::int as n from t'), [{ n: 3 }]);
+  });
+
   it('kill -9 of the standby postmaster is a generic failure (1); stop then start recovers it', async () => {
     assert.equal((await monitor(pair.standby)).code, OCF.SUCCESS);
     process.kill(await postmasterPid(pair.standby), 'SIGKILL');

@@ -12,6 +12,13 @@ import { scoreFromStandby } from '../scoring.js';
  */
 export async function demote(ctx: AgentContext): Promise<OcfExitCode> {
   let current = await settle(ctx, await observe(ctx));
+  if (current.state === 'crashed-primary' && ctx.env.notification?.unames.stop.includes(ctx.node)) {
+    // A recovery in place (demote, stop, start, promote): start recovers the crash. Doing it here
+    // too would only start a standby for the stop to shut down again. Aborted in between, the
+    // next monitor still finds a crashed primary and Pacemaker recovers it again.
+    ctx.log.info('crashed primary, stopped in this transition: nothing to demote, start recovers it');
+    return OCF.SUCCESS;
+  }
   if (current.state === 'primary' || current.state === 'unresponsive') {
     await stopInstance(ctx);
     current = await observe(ctx);
