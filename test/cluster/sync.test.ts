@@ -5,8 +5,17 @@ import { killPostmaster } from '../../src/lab/faults.js';
 import { labNodes, labPowerOff, labPowerOn } from '../../src/lab/power.js';
 import { LabWriter, missingAcknowledged } from '../../src/lab/writer.js';
 import { rowsOnNode } from '../../src/lab/cluster-ops.js';
-import { bringLabDown, bringLabUp, currentPrimary, freshFirstRow, log, randomDelay, restoreHealthy, setSyncMode, sleep } from './harness.js';
+import { join } from 'node:path';
+import { runInNodeChecked } from '../../src/lab/node-exec.js';
+import type { ClusterStatus } from '../../src/pacemaker/status-model.js';
+import { REPO_ROOT, bringLabDown, bringLabUp, currentPrimary, freshFirstRow, log, randomDelay, restoreHealthy, setSyncMode, sleep } from './harness.js';
 import { lostOutsideWindow, runWithWriter, type ScenarioResult } from './scenario.js';
+
+/** `pgha status --json` from a node: what a DBA sees of the synchronous set. */
+async function pghaStatus(node: string): Promise<ClusterStatus> {
+  const r = await runInNodeChecked(node, [process.execPath, join(REPO_ROOT, 'dist', 'pgha.cjs'), 'status', '--json'], { timeoutMs: 30_000 });
+  return JSON.parse(r.stdout) as ClusterStatus;
+}
 
 /** Powers the primary's node off at a random moment under load; returns once another node is primary with the VIP. */
 async function crashPrimaryUnderLoad(name: string): Promise<ScenarioResult> {
@@ -44,7 +53,13 @@ describe('synchronous replication managed by the agent (lab)', { timeout: 15 * 6
     await restoreHealthy();
     await setSyncMode('quorum', 2);
     const primary = await currentPrimary();
-    const victim = (await labNodes()).find((n) => n !== primary)!;
+    const standbys = (await labNodes()).filter((n) => n !== primary).sort();
+    const victim = standbys[0]!;
+    const before = await pghaStatus(primary);
+    assert.equal(before.syncMode, 'quorum');
+    assert.deepEqual(before.publishedSet, { quorum: 2, members: standbys }, 'pgha status shows the published set');
+    assert.deepEqual(before.nodes.filter((n) => n.syncMember).map((n) => n.node).sort(), standbys);
+    assert.deepEqual(before.nodes.filter((n) => standbys.includes(n.node)).map((n) => n.syncState), ['quorum', 'quorum']);
     const r = await runWithWriter(
       'sync quorum standby kill',
       async () => {
@@ -57,6 +72,8 @@ describe('synchronous replication managed by the agent (lab)', { timeout: 15 * 6
     log(`writes paused ${r.outageMs} ms after ${victim}'s postmaster was killed`);
     assert.ok(r.outageMs === undefined || r.outageMs < 3_000 + 3_000, `writes continued within the 3 s monitor interval (plus margin): ${r.outageMs} ms`);
     assert.deepEqual(r.missing, []);
+    const during = await pghaStatus(primary);
+    log(`pgha status after the kill: set ${JSON.stringify(during.publishedSet)}, warnings ${JSON.stringify(during.syncWarnings)}`);
     await setSyncMode('off', 1);
     await restoreHealthy();
   });
