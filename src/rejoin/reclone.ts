@@ -1,8 +1,9 @@
 import { chown, mkdir, readdir, readFile, realpath, rename, rm, stat, statfs } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { run } from '../exec/run.js';
 import { homeOf, libpqInvocation } from '../pg/libpq-invocation.js';
 import { restoreNodeConfig, saveNodeConfig } from './node-config.js';
+import { sourceSql } from './source-sql.js';
 import { DATA_DIRECTORY, decideReclone, isWithin, keptAside, mountPoints, type KeptAside, type LocalDirectory, type RecloneDecision, type RecloneStep } from './reclone-plan.js';
 import { treeBytes } from './tree-bytes.js';
 import type { RejoinTarget } from './target.js';
@@ -53,8 +54,9 @@ export async function runReclone(target: RejoinTarget, sourceConninfo: string, t
   if (!decision.keepAside) throw new Error(decision.reason);
   const { steps } = decision;
   const saved = await saveNodeConfig(target.datadir);
+  // What a failure removes: only what this re-clone made.
+  const created = new Set(await dirsMadeForSourceTablespaces(target, sourceConninfo, Math.min(timeoutMs / 4, 10_000)));
   await moveAllAside(steps);
-  const created = new Set<string>();
   try {
     for (const { path, uid, gid } of keptAside(steps)) {
       await mkdir(path, { mode: 0o700 });
@@ -85,30 +87,58 @@ async function moveAllAside(steps: readonly RecloneStep[]): Promise<void> {
 
 /** The error to report once everything is put back, naming what could not be. */
 async function afterPuttingBack(error: Error, steps: readonly RecloneStep[], created: ReadonlySet<string>): Promise<Error> {
-  const notPutBack = await putBack(steps, created);
-  return notPutBack.length === 0 ? error : new Error(`${error.message}; but could not put back ${notPutBack.join(', ')}`);
+  const failures = await putBack(steps, created);
+  return failures.length === 0 ? error : new Error(`${error.message}; then ${failures.join('; ')}`);
 }
 
 /**
- * Removes only what the re-clone created (the recreated directories, what
- * pg_basebackup wrote into empty ones) and renames each old directory back.
- * Goes on past a failure, to put back all it can; returns what it could not.
+ * Removes only what the re-clone created (the recreated directories, those
+ * made for the source's tablespaces, what pg_basebackup wrote into empty
+ * ones), then renames each old directory back. Goes on past a failure, to put
+ * back all it can; returns what it could not do.
  */
 async function putBack(steps: readonly RecloneStep[], created: ReadonlySet<string>): Promise<string[]> {
   const failures: string[] = [];
+  const attempt = async (what: string, action: () => Promise<unknown>) => action().catch((error: Error) => failures.push(`could not ${what} (${error.message})`));
+  const removeAll = (path: string) => rm(path, { recursive: true, force: true });
+  for (const path of created) await attempt(`remove ${path}`, () => removeAll(path));
   for (const step of [...steps].reverse()) {
-    try {
-      if (step.aside === undefined) {
-        for (const name of await readdir(step.path)) await rm(join(step.path, name), { recursive: true, force: true });
-        continue;
-      }
-      if (created.has(step.path)) await rm(step.path, { recursive: true, force: true });
-      await rename(step.aside, step.path);
-    } catch (error) {
-      failures.push(`the ${step.label} ${step.aside ?? step.path} (${(error as Error).message})`);
-    }
+    if (step.aside !== undefined) await attempt(`rename ${step.aside} back to ${step.path}`, () => rename(step.aside!, step.path));
+    else await attempt(`empty ${step.path} again`, async () => Promise.all((await readdir(step.path)).map((name) => removeAll(join(step.path, name)))));
   }
   return failures;
+}
+
+/**
+ * The directories pg_basebackup will make for the source's tablespaces this
+ * node lacks: the outermost missing one on the way to each location. It does
+ * not undo changes to tablespace directories when it fails; the re-clone
+ * removes these then. Listed over a regular connection, which pg_rewind needs
+ * too; without one, a warning.
+ */
+async function dirsMadeForSourceTablespaces(target: RejoinTarget, sourceConninfo: string, timeoutMs: number): Promise<string[]> {
+  const result = await sourceSql(target, sourceConninfo, "select pg_tablespace_location(oid) from pg_tablespace where pg_tablespace_location(oid) <> ''", timeoutMs);
+  if (result.exitCode !== 0) {
+    const detail = result.stderr.split('\n').find((l) => l.trim()) ?? `psql exited ${result.exitCode}`;
+    target.log.warning(`cannot list the primary's tablespaces (${detail}): should pg_basebackup fail, directories it made for tablespaces this node lacks stay`);
+    return [];
+  }
+  const dirs: string[] = [];
+  // In-place tablespaces have relative locations, inside the data directory.
+  for (const location of result.stdout.split('\0').filter(isAbsolute)) {
+    const missing = await outermostMissing(location);
+    if (missing !== undefined) dirs.push(missing);
+  }
+  return dirs;
+}
+
+/** The outermost directory on the way to `path` that does not exist (mkdir -p makes it and all below), or undefined when `path` exists. */
+async function outermostMissing(path: string): Promise<string | undefined> {
+  const exists = (p: string) => stat(p).then(() => true, () => false);
+  if (await exists(path)) return undefined;
+  let missing = path;
+  while (!(await exists(dirname(missing)))) missing = dirname(missing);
+  return missing;
 }
 
 async function pgBasebackup(target: RejoinTarget, sourceConninfo: string, timeoutMs: number): Promise<void> {

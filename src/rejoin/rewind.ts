@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { run } from '../exec/run.js';
 import { homeOf, libpqInvocation } from '../pg/libpq-invocation.js';
 import { restoreNodeConfig, saveNodeConfig } from './node-config.js';
+import { sourceSql } from './source-sql.js';
 import type { RejoinTarget } from './target.js';
 
 /** pg_rewind's own error line (its stderr also carries the single-user server's log). */
@@ -24,7 +25,7 @@ export async function runRewind(target: RejoinTarget, sourceConninfo: string, ti
   const major = Number.parseInt(await readFile(join(target.datadir, 'PG_VERSION'), 'utf8').catch(() => '0'), 10);
   const configFile = target.pgdata !== target.datadir && major >= 15 ? [`--config-file=${join(target.pgdata, 'postgresql.conf')}`] : [];
   const env = { ...invocation.env, ...(home ? { HOME: home } : {}) };
-  await checkpointSource(target, invocation.conninfo, env, Math.min(timeoutMs / 2, 60_000));
+  await checkpointSource(target, sourceConninfo, Math.min(timeoutMs / 2, 60_000));
   const saved = await saveNodeConfig(target.datadir);
   const result = await run(
     `${target.bindir}/pg_rewind`,
@@ -47,7 +48,7 @@ export async function runRewind(target: RejoinTarget, sourceConninfo: string, ti
  * a promotion that is still the old timeline, and pg_rewind then sees "no
  * rewind required". A CHECKPOINT on the source (superuser or pg_checkpoint) settles it.
  */
-async function checkpointSource(target: RejoinTarget, conninfo: string, env: Record<string, string>, timeoutMs: number): Promise<void> {
-  const result = await run(`${target.bindir}/psql`, ['-X', '-q', '-d', conninfo, '-c', 'CHECKPOINT'], { user: target.systemUser, env, timeoutMs, cwd: '/tmp' });
+async function checkpointSource(target: RejoinTarget, sourceConninfo: string, timeoutMs: number): Promise<void> {
+  const result = await sourceSql(target, sourceConninfo, 'CHECKPOINT', timeoutMs);
   if (result.exitCode !== 0) target.log.warning(`CHECKPOINT on the primary failed (${result.stderr.split('\n')[0] ?? ''}): pg_rewind may not see the new timeline yet`);
 }
