@@ -47,13 +47,14 @@ async function privateMount(source: string, target: string): Promise<{ enter: st
 const asides = async (...dirs: string[]) => (await Promise.all(dirs.map(async (d) => (await readdir(d)).filter((n) => n.includes('.pgha-old-')).map((n) => join(d, n))))).flat();
 
 describe('re-clone of a node with a tablespace outside its data directory (real PostgreSQL 15)', () => {
-  it('moves the tablespace aside with the data directory, puts both back when pg_basebackup fails, refuses a mount point untouched', async () => {
+  it('moves the tablespace aside with the data directory, puts everything back when pg_basebackup fails, refuses a mount point untouched', async () => {
     pair = await createPair(55620);
     const { base, primary: node1, standby: node2 } = pair;
     const parent = join(base, 'tablespaces');
     const node2Parent = join(base, 'node2-tablespaces');
-    const [ts, ts2] = [join(parent, 'ts'), join(parent, 'ts2')];
-    await runChecked('mkdir', [parent, ts, node2Parent, join(node2Parent, 'ts'), join(node2Parent, 'ts2')], { user: 'postgres' });
+    // ts2, the new primary's own, is one level deeper: pg_basebackup makes two directories for it here.
+    const [ts, more, ts2] = [join(parent, 'ts'), join(parent, 'more'), join(parent, 'more', 'ts2')];
+    await runChecked('mkdir', ['-p', ts, join(node2Parent, 'ts'), join(node2Parent, 'more', 'ts2')], { user: 'postgres' });
     const node2Ns = await privateMount(node2Parent, parent);
     const act: Act = (action, i, extra = {}) =>
       runAgent(action, pair!.agentEnv(i, { ...CLONE, OCF_RESKEY_rewind_archive_dir: join(base, 'archive'), ...extra }), { launcher: i === node2 ? node2Ns.enter : [] });
@@ -68,7 +69,7 @@ describe('re-clone of a node with a tablespace outside its data directory (real 
     // A tablespace node1 never had, at a path where node1's host holds something else.
     await sql(node2, `create tablespace ts2 location '${ts2}'`);
     await sql(node2, 'create table t2 tablespace ts2 as select 1 as id');
-    await runChecked('mkdir', [ts2], { user: 'postgres' });
+    await runChecked('mkdir', ['-p', ts2], { user: 'postgres' });
     await writeFile(join(ts2, 'not-a-tablespace'), 'keep me');
 
     const before = { data: await digest(node1.datadir), ts: await digest(ts) };
@@ -76,6 +77,12 @@ describe('re-clone of a node with a tablespace outside its data directory (real 
       assert.equal(await digest(node1.datadir), before.data, `${what}: the data directory is as it was`);
       assert.equal(await digest(ts), before.ts, `${what}: the tablespace is as it was`);
       assert.deepEqual(await asides(base, parent), [], `${what}: nothing left aside`);
+    };
+    /** Restarts node2, the source, with max_replication_slots changed: 0 fails pg_basebackup after it made the tablespace directories. */
+    const restartNode2 = async (setting: string) => {
+      await sql(node2, `alter system set max_replication_slots = ${setting}`);
+      const asPostgres = ['setpriv', '--reuid', 'postgres', '--regid', 'postgres', '--init-groups', '--'];
+      await runChecked(node2Ns.enter[0]!, [...node2Ns.enter.slice(1), ...asPostgres, `${PG_BIN}/pg_ctl`, 'restart', '-D', node2.datadir, '-m', 'fast', '-w', '-l', join(base, 'node2.log')], { timeoutMs: 60_000 });
     };
     const reclone = (...extra: string[]) =>
       ['reclone', '--pgdata', node1.datadir, '--bindir', PG_BIN, '--node', 'node1', '--archive-dir', join(base, 'archive'), ...extra];
@@ -96,10 +103,18 @@ describe('re-clone of a node with a tablespace outside its data directory (real 
     const failed = await run(process.execPath, [CLI, ...reclone()], { timeoutMs: 60_000 });
     assert.notEqual(failed.exitCode, 0);
     assert.match(failed.stderr, new RegExp(`pg_basebackup failed: directory "${ts2}" exists but is not empty`));
-    await unchanged('pg_basebackup failed');
-    assert.equal(await readFile(join(ts2, 'not-a-tablespace'), 'utf8'), 'keep me');
+    await unchanged('pg_basebackup refused a directory');
+    assert.equal(await readFile(join(ts2, 'not-a-tablespace'), 'utf8'), 'keep me', 'what the re-clone did not make stays');
 
-    await rm(ts2, { recursive: true });
+    await rm(more, { recursive: true });
+    await restartNode2('0');
+    const late = await run(process.execPath, [CLI, ...reclone()], { timeoutMs: 60_000 });
+    assert.notEqual(late.exitCode, 0);
+    assert.match(late.stderr, /pg_basebackup failed: .*CREATE_REPLICATION_SLOT.*all replication slots are in use/);
+    await unchanged('pg_basebackup failed late');
+    assert.equal(await stat(more).catch(() => undefined), undefined, 'the directories pg_basebackup made for ts2 are gone');
+    await restartNode2('default');
+
     const done = await run(process.execPath, [CLI, ...reclone()], { timeoutMs: 120_000 });
     assert.equal(done.exitCode, 0, done.stderr);
     const [dataAside] = await asides(base);
