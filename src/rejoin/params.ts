@@ -10,7 +10,7 @@ export const REJOIN_PARAMETERS = [
     name: 'rejoin',
     shortdesc: 'What start does with a diverged old primary',
     longdesc:
-      'When the primary named by primary_conninfo is reachable and the local history forked from it (an old primary after a failover): rewind runs pg_rewind and starts streaming, refusing when it cannot (no wal_log_hints nor data checksums, WAL missing on the source); reclone rewinds when it can and otherwise re-clones with pg_basebackup, keeping the node-local configuration and the old data directory aside; manual refuses to start and names the command to run (pgha rewind). The discarded WAL is always copied to rewind_archive_dir first.',
+      'When the primary named by primary_conninfo is reachable and the local history forked from it (an old primary after a failover): rewind runs pg_rewind and starts streaming, refusing when it cannot (no wal_log_hints nor data checksums, WAL missing on the source); reclone rewinds when it can and otherwise re-clones with pg_basebackup, keeping the node-local configuration and the old data directory and tablespaces aside; manual refuses to start and names the command to run (pgha rewind). The discarded WAL is always copied to rewind_archive_dir first.',
     type: 'select',
     options: REJOIN_POLICIES,
     default: 'rewind',
