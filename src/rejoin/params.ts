@@ -14,6 +14,7 @@ export const REJOIN_PARAMETERS = [
     type: 'select',
     options: REJOIN_POLICIES,
     default: 'rewind',
+    reloadable: true,
   },
   {
     name: 'rewind_archive_dir',
@@ -21,6 +22,7 @@ export const REJOIN_PARAMETERS = [
     longdesc: 'Before a rewind or re-clone, the WAL segments written after the fork point are copied here, one directory per rejoin with a manifest.json, for inspection with pg_waldump.',
     type: 'string',
     default: '/var/lib/pgha/rewind-archive',
+    reloadable: true,
   },
   {
     name: 'rewind_archive_max_mb',
@@ -28,6 +30,7 @@ export const REJOIN_PARAMETERS = [
     longdesc: 'Past this size (or when its file system would keep less than 5% free), the WAL is not copied and the manifest says so; the rejoin goes on.',
     type: 'integer',
     default: '1024',
+    reloadable: true,
   },
 ] as const satisfies readonly ParameterSpec[];
 

@@ -12,8 +12,12 @@ export async function validateAll(ctx: AgentContext): Promise<OcfExitCode> {
   return OCF.SUCCESS;
 }
 
-/** reload-agent: the reloadable parameters (maxlag) are read afresh by every monitor; parsing them is the check. */
+/**
+ * reload-agent: the reloadable parameters (maxlag, sync_mode, sync_count,
+ * rejoin and its archive settings) are read afresh by every action, none of
+ * them needs PostgreSQL restarted; parsing them is the check.
+ */
 export async function reloadAgent(ctx: AgentContext): Promise<OcfExitCode> {
-  ctx.log.info(`parameters reloaded (maxlag=${ctx.params.maxlag})`);
+  ctx.log.info(`parameters reloaded (maxlag=${ctx.params.maxlag}, sync_mode=${ctx.params.syncMode}, rejoin=${ctx.params.rejoin.policy})`);
   return OCF.SUCCESS;
 }
