@@ -1,12 +1,10 @@
 import { OCF, genericError, type OcfExitCode } from '../../ocf/exit-codes.js';
-import { SCORE } from '../../election/scores.js';
 import { promotePostgres } from '../../pg/pg-ctl.js';
 import { describeState } from '../../pg/instance-state.js';
 import type { AgentContext } from '../context.js';
 import { confirmBestCandidate } from '../election.js';
 import { ensureStandby, settle } from '../ensure-standby.js';
 import { observe, observeUntil } from '../observe.js';
-import { forceScore } from '../scoring.js';
 import { manageSynchronousReplication, rememberPromotion } from '../sync-replication.js';
 import { localWalPosition } from '../wal-position.js';
 
@@ -26,12 +24,16 @@ async function prepareForWrites(ctx: AgentContext, currentNames: string): Promis
   }
 }
 
-/** promote: only the best candidate, and only once it is really writable. */
+/**
+ * promote: only the best candidate, and only once it is really writable. The
+ * primary's score (1001) is left to its first monitor, which the transition
+ * runs right after: an attribute change here would abort the transition and
+ * hold the post-promote notifications and the VIP until Pacemaker replans.
+ */
 export async function promote(ctx: AgentContext): Promise<OcfExitCode> {
   let current = await settle(ctx, await observe(ctx));
   if (current.state === 'primary') {
     ctx.log.info('already primary');
-    await forceScore(ctx, ctx.node, SCORE.PRIMARY);
     return OCF.SUCCESS;
   }
   current = await ensureStandby(ctx, current);
@@ -43,7 +45,6 @@ export async function promote(ctx: AgentContext): Promise<OcfExitCode> {
   if (result.exitCode !== 0) throw genericError(`pg_ctl promote failed: ${result.stderr || result.stdout}`);
   const promoted = await observeUntil(ctx, (o) => o.state === 'primary');
   if (promoted.state !== 'primary') throw genericError(`not writable after pg_ctl promote (${promoted.sqlError ?? describeState(promoted.state)})`);
-  await forceScore(ctx, ctx.node, SCORE.PRIMARY);
   await prepareForWrites(ctx, promoted.status?.synchronousStandbyNames ?? '');
   ctx.log.info('promoted: accepting writes');
   return OCF.SUCCESS;
