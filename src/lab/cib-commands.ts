@@ -46,6 +46,9 @@ export const MONITOR_INTERVALS: Record<AgentChoice, Ops> = {
   pgha: { promotedMonitor: `${RECOMMENDED_MONITOR_INTERVAL_S}s`, unpromotedMonitor: `${RECOMMENDED_MONITOR_INTERVAL_S + 1}s` },
 };
 
+/** Pacemaker's default load-threshold, for one node on its own machine. */
+const LOAD_THRESHOLD_PER_NODE_PCT = 80;
+
 /** Resource defaults a DBA sets: tolerate a few local failures before moving away, prefer staying put. */
 export const RESOURCE_DEFAULTS = { 'migration-threshold': '5', 'resource-stickiness': '10' } as const;
 
@@ -54,6 +57,9 @@ export function clusterCommands(spec: ClusterSpec, cibFile: string): string[][] 
   const ops = MONITOR_INTERVALS[spec.agent];
   return [
     pcs('property', 'set', 'stonith-enabled=true', 'stonith-timeout=30s', 'no-quorum-policy=stop'),
+    // Lab only: every node reads the one host's load average, the load of all of them. Pacemaker's
+    // default threshold (80% per node) would throttle each to one action at a time as if it ran alone.
+    pcs('property', 'set', `load-threshold=${LOAD_THRESHOLD_PER_NODE_PCT * spec.nodes.length}%`),
     pcs('resource', 'defaults', 'update', ...Object.entries(RESOURCE_DEFAULTS).map(([k, v]) => `${k}=${v}`)),
     ...spec.nodes.flatMap((node) => [
       pcs(

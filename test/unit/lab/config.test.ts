@@ -37,6 +37,10 @@ describe('cluster commands (pcs)', () => {
     }
   });
 
+  it("raises Pacemaker's load threshold by the node count: the lab's nodes share one host's load average", () => {
+    assert.ok(joined('pgha').some((c) => c.endsWith('property set load-threshold=240%')));
+  });
+
   it('creates a promotable clone with notify and one promoted instance, with the chosen agent', () => {
     assert.ok(joined('paf').some((c) => c.includes('resource create pgsqld ocf:heartbeat:pgsqlms') && c.endsWith('promotable notify=true promoted-max=1 promoted-node-max=1')));
     assert.ok(joined('pgha').some((c) => c.includes('resource create pgsqld ocf:pgha:postgresql bindir=/usr/lib/postgresql/15/bin pgdata=/var/lib/postgresql/15/lab')));
