@@ -1,5 +1,6 @@
 import { argsError, genericError } from '../ocf/exit-codes.js';
 import { describeState } from '../pg/instance-state.js';
+import { primariesAfterTransition } from '../ocf/notify.js';
 import { rejoinBeforeStart } from '../rejoin/agent-hook.js';
 import type { AgentContext } from './context.js';
 import { recoverInIsolation, startAsStandby } from './lifecycle.js';
@@ -11,6 +12,21 @@ export async function settle(ctx: AgentContext, observation: Observation): Promi
   if (!isSettling(observation)) return observation;
   ctx.log.info(`instance is ${describeState(observation.state)}; waiting for it to settle`);
   return observeUntil(ctx, (o) => !isSettling(o));
+}
+
+/**
+ * A crashed primary that this same transition promotes again, with no other
+ * primary anywhere (Pacemaker's recovery in place: stop, start, promote):
+ * the standby start replays all of its local WAL before it is consistent,
+ * exactly what crash recovery would, and promote follows at once. Recovering
+ * it in isolation first would only add a start and a shutdown.
+ */
+function recoveredInPlace(ctx: AgentContext): boolean {
+  const n = ctx.env.notification;
+  if (!n?.unames.promote.includes(ctx.node)) return false;
+  const inPlace = primariesAfterTransition(n).every((node) => node === ctx.node);
+  if (inPlace) ctx.log.info('crashed primary promoted again in this transition: its local WAL is replayed by the standby start, then promote');
+  return inPlace;
 }
 
 /**
@@ -35,7 +51,7 @@ export async function ensureStandby(ctx: AgentContext, observation: Observation)
     case 'no-data':
       throw argsError(`no PostgreSQL data in ${ctx.params.datadir}: check datadir/pgdata, or rebuild this standby`);
     case 'crashed-primary':
-      if ((await rejoinBeforeStart(ctx, o)) === 'not-checked') await recoverInIsolation(ctx);
+      if ((await rejoinBeforeStart(ctx, o)) === 'not-checked' && !recoveredInPlace(ctx)) await recoverInIsolation(ctx);
       break;
     case 'crashed-standby':
     case 'stopped':

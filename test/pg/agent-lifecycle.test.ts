@@ -93,7 +93,7 @@ describe('agent life cycle on real PostgreSQL', () => {
     assert.equal(promoted.code, OCF.SUCCESS, promoted.stderr);
   });
 
-  it('kill -9 of the primary in a recovery in place (demote, stop, start, promote): demote leaves the crash to start, nothing is lost', async () => {
+  it('kill -9 of the primary in a recovery in place (demote, stop, start, promote): demote leaves the crash to start, which replays it as a standby, nothing is lost', async () => {
     await sql(pair.primary, 'insert into t values (3)');
     process.kill(await postmasterPid(pair.primary), 'SIGKILL');
     assert.equal((await monitor(pair.primary)).code, OCF.FAILED_PROMOTED);
@@ -112,7 +112,10 @@ describe('agent life cycle on real PostgreSQL', () => {
     assert.equal((await act('stop', pair.primary, recovery)).code, OCF.SUCCESS);
     const started = await act('start', pair.primary, recovery);
     assert.equal(started.code, OCF.SUCCESS, started.stderr);
-    assert.match(started.stderr, /crash recovery in isolation/);
+    assert.match(started.stderr, /local WAL is replayed by the standby start, then promote/);
+    assert.doesNotMatch(started.stderr, /crash recovery in isolation/);
+    assert.equal((await monitor(pair.primary)).code, OCF.SUCCESS, 'a consistent standby before promote');
+    assert.deepEqual(await sql(pair.primary, 'select count(*)::int as n from t'), [{ n: 3 }], 'the crashed primary\'s last commit was replayed');
     const promoted = await act('promote', pair.primary, recovery);
     assert.equal(promoted.code, OCF.SUCCESS, promoted.stderr);
     assert.equal((await monitor(pair.primary)).code, OCF.RUNNING_PROMOTED);
