@@ -21,7 +21,7 @@ describe('agent meta-data', () => {
     for (const name of ['bindir', 'pgdata', 'datadir', 'pghost', 'pgport', 'system_user', 'start_opts', 'maxlag']) {
       assert.match(xml, new RegExp(`<parameter name="${name}"`));
     }
-    assert.equal(PARAMETERS.filter((p) => 'reloadable' in p && p.reloadable).map((p) => p.name).join(), 'maxlag,sync_mode,sync_count');
+    assert.equal(PARAMETERS.filter((p) => 'reloadable' in p && p.reloadable).map((p) => p.name).join(), 'maxlag,sync_mode,sync_count,rejoin,rewind_archive_dir,rewind_archive_max_mb');
   });
   it('gives the promoted and unpromoted monitors different intervals', () => {
     const monitors = ACTIONS.filter((a) => a.name === 'monitor');
