@@ -1,4 +1,5 @@
 import { parseStringPromise } from 'xml2js';
+import { unescapeCrmMonText } from '../pacemaker/xml.js';
 
 /**
  * What the lab needs to know from `crm_mon --output-as=xml`: quorum, which
@@ -49,7 +50,7 @@ export async function parseCrmMonXml(xml: string, cloneId: string, vipId: string
     unpromoted: [],
     vip: [],
     failures: children(children(root, 'failures')[0], 'failure').map(
-      (f) => `${attr(f, 'op_key') ?? '?'} on ${attr(f, 'node') ?? '?'}: ${attr(f, 'exitreason') || attr(f, 'exitstatus') || '?'}`,
+      (f) => `${attr(f, 'op_key') ?? '?'} on ${attr(f, 'node') ?? '?'}: ${unescapeCrmMonText(attr(f, 'exitreason') ?? '') || attr(f, 'exitstatus') || '?'}`,
     ),
     scores: {},
   };

@@ -1,4 +1,4 @@
-import { attr, boolAttr, child, children, parseXml, type XmlElement } from './xml.js';
+import { attr, boolAttr, child, children, parseXml, unescapeCrmMonText, type XmlElement } from './xml.js';
 
 /** One node as `crm_mon --output-as=xml` lists it. */
 export interface MonNode {
@@ -106,7 +106,7 @@ export async function parseCrmMon(xml: string): Promise<CrmMon> {
       status: attr(e, 'status')!,
       ...optional('completed', attr(e, 'completed')),
       ...optional('delegate', attr(e, 'delegate')),
-      ...optional('exitReason', attr(e, 'exit-reason')),
+      ...optional('exitReason', mapDefined(attr(e, 'exit-reason'), unescapeCrmMonText)),
     })),
   };
 }
@@ -116,6 +116,7 @@ const texts = (element: XmlElement | undefined, name: string): string[] => {
   const value = element?.[name];
   return Array.isArray(value) ? value.map((e) => (typeof e === 'string' ? e : String((e as { _?: string })._ ?? ''))) : [];
 };
+const mapDefined = (value: string | undefined, f: (v: string) => string) => (value === undefined ? undefined : f(value));
 const optional = <K extends string>(key: K, value: string | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, string>));
 
 function parseNode(node: XmlElement): MonNode {
@@ -158,7 +159,7 @@ function parseFailure(failure: XmlElement): MonFailure {
     intervalMs,
     node: attr(failure, 'node') ?? '',
     exitStatus: attr(failure, 'exitstatus') ?? '',
-    exitReason: attr(failure, 'exitreason') ?? '',
+    exitReason: unescapeCrmMonText(attr(failure, 'exitreason') ?? ''),
     exitCode: Number(attr(failure, 'exitcode') ?? -1),
     ...optional('lastRcChange', attr(failure, 'last-rc-change')),
   };

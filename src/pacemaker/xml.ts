@@ -19,6 +19,15 @@ export const child = (element: XmlElement | undefined, name: string): XmlElement
 
 export const attr = (element: XmlElement | undefined, name: string): string | undefined => element?.$?.[name];
 
+const ENTITIES: Record<string, string> = { quot: '"', apos: "'", lt: '<', gt: '>', amp: '&' };
+
+/**
+ * crm_mon (Pacemaker 2.1) escapes an exit reason itself and the XML writer
+ * escapes it again, so after parsing a quote still reads `&quot;`: this
+ * undoes that second level.
+ */
+export const unescapeCrmMonText = (text: string): string => text.replace(/&(quot|apos|lt|gt|amp);/g, (_, name: string) => ENTITIES[name]!);
+
 export const boolAttr = (element: XmlElement | undefined, name: string): boolean => attr(element, name) === 'true';
 
 /** Every element named `name` below `element`, depth first. */

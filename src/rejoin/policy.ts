@@ -21,12 +21,12 @@ export function planRejoin(policy: RejoinPolicy, verdict: Divergence, blocker: s
   if (verdict.verdict !== 'diverged') return { action: 'none' };
   const forked = `diverged from the primary at ${formatLsn(verdict.forkLsn)} (timeline ${verdict.forkTimeline})`;
   if (policy === 'manual') {
-    return { action: 'refuse', reason: `${forked}; rejoin=manual: run "pgha rewind" (or "pgha reclone") on this node, then start it` };
+    return { action: 'refuse', reason: `${forked}; rejoin=manual: run pgha rewind (or reclone) here, then a cleanup` };
   }
   if (blocker) {
     return policy === 'reclone'
       ? { action: 'reclone', why: blocker }
-      : { action: 'refuse', reason: `${forked} and cannot be rewound: ${blocker}; nothing was changed: use rejoin=reclone or run "pgha reclone"` };
+      : { action: 'refuse', reason: `${forked} and cannot be rewound: ${blocker}; nothing was changed: use rejoin=reclone or run pgha reclone` };
   }
   return { action: 'rewind', fallback: policy === 'reclone' };
 }

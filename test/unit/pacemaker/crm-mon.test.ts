@@ -72,3 +72,13 @@ test('a cluster that is not running: status code 102 and its errors', async () =
   assert.deepEqual(mon.errors, ['error: Could not connect to launcher: Connection refused', 'crm_mon: Connection to cluster failed: Connection refused']);
   await assert.rejects(parseCrmMon('<cib/>'), /not crm_mon XML/);
 });
+
+test("an exit reason with quotes reads as the agent wrote it (crm_mon 2.1 escapes it twice)", async () => {
+  // As crm_mon 2.1.5 printed a failed start in the lab.
+  const xml = fixture('degraded.crm_mon.xml').replace(
+    /exitreason="[^"]*"/,
+    'exitreason="rejoin=manual: run &amp;quot;pgha rewind&amp;quot; &amp;lt;here&amp;gt; &amp;amp; then clean up"',
+  );
+  const [failure] = failuresOf(await parseCrmMon(xml), 'pgsqld');
+  assert.equal(failure!.exitReason, 'rejoin=manual: run "pgha rewind" <here> & then clean up');
+});
