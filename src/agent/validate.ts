@@ -49,12 +49,11 @@ export async function checkReplicationSettings(ctx: AgentContext): Promise<void>
   const read = (name: string) => readServerSetting(bindir, pgdata, startOptions, systemUser, name);
   let settings;
   try {
-    settings = {
-      walLevel: await read('wal_level'),
-      hotStandby: await read('hot_standby'),
-      primaryConninfo: await read('primary_conninfo'),
-      recoveryTargetTimeline: await read('recovery_target_timeline'),
-    };
+    // One postgres -C per setting: run together, they cost one start of the binary on the way to a start.
+    const [walLevel, hotStandby, primaryConninfo, recoveryTargetTimeline] = await Promise.all(
+      ['wal_level', 'hot_standby', 'primary_conninfo', 'recovery_target_timeline'].map(read),
+    );
+    settings = { walLevel: walLevel!, hotStandby: hotStandby!, primaryConninfo: primaryConninfo!, recoveryTargetTimeline: recoveryTargetTimeline! };
   } catch (error) {
     throw argsError(`cannot read the server configuration: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -92,9 +92,16 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A random fault moment so detection samples every phase of the monitor interval. */
 export const randomDelay = (maxMs: number) => sleep(Math.floor(Math.random() * maxMs));
 
+/** Agent parameters changed on the live resource, asked from the primary's node or any online one (a test may be mending a broken cluster). */
+export async function updateResource(params: Record<string, string>): Promise<void> {
+  const status = await clusterStatus();
+  const from = status?.promoted[0] ?? status?.online[0] ?? (await labNodes())[0]!;
+  await runInNodeChecked(from, ['pcs', 'resource', 'update', RESOURCE, ...Object.entries(params).map(([k, v]) => `${k}=${v}`)], { timeoutMs: 60_000 });
+}
+
 /** sync_mode and sync_count on the live resource: reloadable, so no instance restarts. */
 export async function setSyncMode(mode: string, count: number): Promise<void> {
-  await runInNodeChecked(await currentPrimary(), ['pcs', 'resource', 'update', RESOURCE, `sync_mode=${mode}`, `sync_count=${count}`], { timeoutMs: 60_000 });
+  await updateResource({ sync_mode: mode, sync_count: String(count) });
   // The primary's next monitor (3 s) applies it: a synchronous set, or none with off.
   const applied = (names: string) => (mode === 'off' ? names === '' : names.startsWith(`ANY ${count} `));
   const end = Date.now() + 30_000;

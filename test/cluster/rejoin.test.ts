@@ -1,14 +1,58 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sqlOnNode } from '../../src/lab/cluster-ops.js';
+import { clearMove, movePromoted, sqlOnNode } from '../../src/lab/cluster-ops.js';
 import { waitForCluster, waitForStreaming } from '../../src/lab/cluster-query.js';
 import { blockReplication } from '../../src/lab/faults.js';
+import { RESOURCE } from '../../src/lab/cib-commands.js';
+import { runInNode, runInNodeChecked } from '../../src/lab/node-exec.js';
+import { hostPathOf, PG_BINDIR, PGDATA } from '../../src/lab/node-fs.js';
 import { labNodes, labPowerOff, labPowerOn } from '../../src/lab/power.js';
-import { bringLabDown, bringLabUp, currentPrimary, log, restoreHealthy } from './harness.js';
+import { cleanupResource } from '../../src/lab/rebuild.js';
+import { digest } from '../pg/helpers/rejoin.js';
+import { bringLabDown, bringLabUp, currentPrimary, log, REPO_ROOT, restoreHealthy, updateResource, waitHealthy } from './harness.js';
 
 const ARCHIVE = '/var/lib/pgha/rewind-archive';
+
+const pghaInNode = (node: string, args: string[]) => runInNode(node, [process.execPath, join(REPO_ROOT, 'dist', 'pgha.cjs'), ...args], { timeoutMs: 180_000 });
+
+/**
+ * The primary writes 1000 rows no standby receives, then its node crashes
+ * and stays off; returns once a standby took over. The old primary's history
+ * has forked from the new primary's.
+ */
+async function divergeAndCrash(oldPrimary: string): Promise<{ newPrimary: string; replicated: number }> {
+  const standbys = (await labNodes()).filter((n) => n !== oldPrimary);
+  await sqlOnNode(oldPrimary, 'CREATE TABLE IF NOT EXISTS rejoin_probe (n int)');
+  await waitForStreaming(oldPrimary, await labNodes(), 30_000);
+  const replicated = Number(await sqlOnNode(oldPrimary, 'SELECT count(*) FROM rejoin_probe'));
+  for (const standby of standbys) await blockReplication(standby, true);
+  try {
+    await sqlOnNode(oldPrimary, 'INSERT INTO rejoin_probe SELECT generate_series(1, 1000)');
+    log(`1000 rows written on ${oldPrimary} that no standby receives; crashing it`);
+    await labPowerOff(oldPrimary);
+  } finally {
+    for (const standby of standbys) await blockReplication(standby, false);
+  }
+  const failover = await waitForCluster('a new primary with the VIP', 90_000, (s) => s.promoted.length === 1 && s.promoted[0] !== oldPrimary && s.vip[0] === s.promoted[0]);
+  return { newPrimary: failover.promoted[0]!, replicated };
+}
+
+/** Waits until a (standby) node has replayed the probe row `n`. */
+async function waitForRow(node: string, n: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (Number(await sqlOnNode(node, `SELECT count(*) FROM rejoin_probe WHERE n = ${n}`)) > 0) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${node} never replayed row ${n}`);
+}
+
+/** Waits for Pacemaker to record a failed start of the clone on `node` whose reason matches. */
+async function waitForFailedStart(node: string, reason: RegExp): Promise<string> {
+  const s = await waitForCluster(`a failed start on ${node} (${reason.source})`, 120_000, (st) => st.failures.some((f) => f.includes(`start_0 on ${node}`) && reason.test(f)));
+  return s.failures.find((f) => f.includes(`start_0 on ${node}`))!;
+}
 
 /**
  * Issue 4 in a real cluster: the primary writes rows no standby receives,
@@ -24,25 +68,14 @@ describe('a diverged old primary rejoins by itself', { timeout: 10 * 60_000 }, (
   it('is rewound, streams from the new primary, and the discarded WAL is archived', { timeout: 300_000 }, async () => {
     await restoreHealthy();
     const oldPrimary = await currentPrimary();
-    const standbys = (await labNodes()).filter((n) => n !== oldPrimary);
     const archivesBefore = new Set(await readdir(ARCHIVE).catch(() => [] as string[]));
-    await sqlOnNode(oldPrimary, 'CREATE TABLE IF NOT EXISTS rejoin_probe (n int)');
-    await waitForStreaming(oldPrimary, await labNodes(), 30_000);
-    const replicated = Number(await sqlOnNode(oldPrimary, 'SELECT count(*) FROM rejoin_probe'));
-    for (const standby of standbys) await blockReplication(standby, true);
-    try {
-      await sqlOnNode(oldPrimary, 'INSERT INTO rejoin_probe SELECT generate_series(1, 1000)');
-      log(`1000 rows written on ${oldPrimary} that no standby receives; crashing it`);
-      await labPowerOff(oldPrimary);
-    } finally {
-      for (const standby of standbys) await blockReplication(standby, false);
-    }
-    const failover = await waitForCluster('a new primary with the VIP', 90_000, (s) => s.promoted.length === 1 && s.promoted[0] !== oldPrimary && s.vip[0] === s.promoted[0]);
-    const newPrimary = failover.promoted[0]!;
+    const { newPrimary, replicated } = await divergeAndCrash(oldPrimary);
 
     log(`${newPrimary} is primary; booting ${oldPrimary} again, untouched`);
+    const bootedAt = Date.now();
     await labPowerOn(oldPrimary);
     await waitForStreaming(newPrimary, await labNodes(), 180_000);
+    log(`${oldPrimary} streams from ${newPrimary} ${Date.now() - bootedAt} ms after its node was booted (corosync, pacemaker, rewind, start)`);
     assert.equal(Number(await sqlOnNode(newPrimary, 'SELECT count(*) FROM rejoin_probe')), replicated, 'the unreplicated rows never reached the new primary');
     assert.equal(Number(await sqlOnNode(oldPrimary, 'SELECT count(*) FROM rejoin_probe')), replicated, 'the rejoined node follows the new history');
 
@@ -55,5 +88,111 @@ describe('a diverged old primary rejoins by itself', { timeout: 10 * 60_000 }, (
     assert.ok(manifest.forkLsn && manifest.discardedRange?.from && manifest.discardedRange?.to, 'fork point and discarded range recorded');
     assert.ok(manifest.newTimeline > manifest.forkTimeline || manifest.newTimeline > manifest.localTimeline);
     await restoreHealthy();
+  });
+
+  it('rejoin=manual: the old primary stays out with the reason and the command; pgha rewind brings it back', { timeout: 300_000 }, async () => {
+    await restoreHealthy();
+    await updateResource({ rejoin: 'manual' });
+    try {
+      const oldPrimary = await currentPrimary();
+      const { newPrimary, replicated } = await divergeAndCrash(oldPrimary);
+      const before = await digest(hostPathOf(oldPrimary, PGDATA));
+      await labPowerOn(oldPrimary);
+      const failure = await waitForFailedStart(oldPrimary, /diverged/);
+      log(`as Pacemaker shows it: ${failure}`);
+      assert.match(failure, /pgha rewind/, 'the reason names the command to run');
+      assert.equal(await digest(hostPathOf(oldPrimary, PGDATA)), before, 'manual: the data directory is untouched');
+
+      const dry = await pghaInNode(oldPrimary, ['rewind', '--resource', RESOURCE, '--dry-run']);
+      assert.equal(dry.exitCode, 0, dry.stderr);
+      assert.equal(await digest(hostPathOf(oldPrimary, PGDATA)), before, 'dry run: untouched');
+      const rewound = await pghaInNode(oldPrimary, ['rewind', '--resource', RESOURCE]);
+      log(`pgha rewind: ${rewound.stdout.trim()}`);
+      assert.equal(rewound.exitCode, 0, rewound.stderr);
+      assert.match(rewound.stdout, /rewound .* in \d+\.\d+s/);
+      await cleanupResource(oldPrimary);
+      await waitForStreaming(newPrimary, await labNodes(), 120_000);
+      assert.equal(Number(await sqlOnNode(oldPrimary, 'SELECT count(*) FROM rejoin_probe')), replicated, 'the rejoined node follows the new history');
+    } finally {
+      await updateResource({ rejoin: 'rewind' });
+    }
+    await restoreHealthy();
+  });
+
+  it('rewind impossible (no checksums, wal_log_hints off): rejoin=rewind refuses untouched, rejoin=reclone re-clones', { timeout: 360_000 }, async () => {
+    await restoreHealthy();
+    const primary = await currentPrimary();
+    const victim = (await labNodes()).find((n) => n !== primary)!;
+    // Make the victim unrewindable while Pacemaker keeps its instance stopped.
+    await runInNodeChecked(primary, ['pcs', 'node', 'standby', victim], { timeoutMs: 60_000 });
+    await waitForCluster(`${victim} stopped`, 60_000, (s) => !s.unpromoted.includes(victim) && !s.promoted.includes(victim));
+    await runInNodeChecked(victim, [join(PG_BINDIR, 'pg_checksums'), '--disable', '--pgdata', PGDATA], { user: 'postgres', timeoutMs: 60_000 });
+    await appendFile(join(hostPathOf(victim, PGDATA), 'postgresql.auto.conf'), 'wal_log_hints = off\n');
+    await runInNodeChecked(primary, ['pcs', 'node', 'unstandby', victim], { timeoutMs: 60_000 });
+    await waitHealthy(90_000);
+    await movePromoted(primary, victim);
+    await waitHealthy(90_000, victim);
+    await clearMove(primary);
+    assert.equal((await sqlOnNode(victim, 'SHOW data_checksums')).trim(), 'off');
+    assert.equal((await sqlOnNode(victim, 'SHOW wal_log_hints')).trim(), 'off');
+
+    const { newPrimary, replicated } = await divergeAndCrash(victim);
+    const before = await digest(hostPathOf(victim, PGDATA));
+    await labPowerOn(victim);
+    const failure = await waitForFailedStart(victim, /cannot be rewound/);
+    log(`as Pacemaker shows it: ${failure}`);
+    assert.equal(await digest(hostPathOf(victim, PGDATA)), before, 'rewind refused: the data directory is untouched');
+
+    await updateResource({ rejoin: 'reclone' });
+    try {
+      await cleanupResource(victim);
+      await waitForStreaming(newPrimary, await labNodes(), 180_000);
+    } finally {
+      await updateResource({ rejoin: 'rewind' });
+    }
+    assert.equal(Number(await sqlOnNode(victim, 'SELECT count(*) FROM rejoin_probe')), replicated);
+    assert.equal((await sqlOnNode(victim, 'SHOW data_checksums')).trim(), 'on', 're-cloned from a primary with checksums');
+    const aside = await runInNodeChecked(victim, ['ls', '/var/lib/postgresql/15'], { timeoutMs: 10_000 });
+    assert.match(aside.stdout, /lab\.pgha-old-/, 'the old data directory is kept aside');
+    await restoreHealthy();
+  });
+
+  it('two failovers in a row (timeline n, n+1, n+2), with a standby that missed the middle one: everyone follows the last primary', { timeout: 420_000 }, async () => {
+    await restoreHealthy();
+    const [first, second, third] = await (async () => {
+      const a = await currentPrimary();
+      const others = (await labNodes()).filter((n) => n !== a);
+      return [a, ...others] as [string, string, string];
+    })();
+    const timeline = async (node: string) => Number(await sqlOnNode(node, 'SELECT timeline_id FROM pg_control_checkpoint()'));
+    await sqlOnNode(first, 'CREATE TABLE IF NOT EXISTS rejoin_probe (n int)');
+    await sqlOnNode(first, 'CHECKPOINT');
+    const startTimeline = await timeline(first);
+    log(`${third} goes down and misses the next failover`);
+    await labPowerOff(third);
+    await waitForCluster(`${third} fenced`, 60_000, (s) => s.offline.includes(third) && !s.unclean.includes(third));
+    await sqlOnNode(first, 'INSERT INTO rejoin_probe VALUES (-1)');
+    await waitForRow(second, -1);
+    await labPowerOff(first);
+    await waitForCluster(`${second} primary`, 90_000, (s) => s.promoted[0] === second && s.vip[0] === second);
+    await sqlOnNode(second, 'INSERT INTO rejoin_probe VALUES (-2)');
+    log(`${first} returns (rewound) and follows ${second}`);
+    await labPowerOn(first);
+    await waitForStreaming(second, [first, second], 180_000);
+    await waitForRow(first, -2);
+    await waitForCluster(`${first} promotable`, 60_000, (s) => s.unpromoted.includes(first) && (s.scores[first] ?? -1) >= 0);
+    await labPowerOff(second);
+    await waitForCluster(`${first} primary`, 90_000, (s) => s.promoted[0] === first && s.vip[0] === first);
+    await sqlOnNode(first, 'INSERT INTO rejoin_probe VALUES (-3)');
+    await sqlOnNode(first, 'CHECKPOINT');
+    assert.equal(await timeline(first), startTimeline + 2, 'two promotions, two new timelines');
+    log(`${third} (last seen on timeline ${startTimeline}) and ${second} return`);
+    await labPowerOn(third);
+    await labPowerOn(second);
+    await waitForStreaming(first, await labNodes(), 240_000);
+    for (const node of [second, third]) {
+      assert.equal(await sqlOnNode(node, 'SELECT string_agg(n::text, \',\' ORDER BY n DESC) FROM rejoin_probe WHERE n < 0'), '-1,-2,-3\n', `${node} has the writes of every timeline`);
+    }
+    await waitHealthy(60_000, first);
   });
 });
