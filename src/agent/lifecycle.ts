@@ -57,9 +57,9 @@ export async function stopInstance(ctx: AgentContext): Promise<void> {
  * they serve nobody: end them.
  */
 export async function endOrphanedProcesses(ctx: AgentContext): Promise<void> {
-  const { datadir } = ctx.params;
+  const { datadir, bindir } = ctx.params;
   if ((await runningPostmasterPid(datadir)) !== undefined) return;
-  const orphans = await processesInDataDirectory(datadir);
+  const orphans = await processesInDataDirectory(datadir, bindir);
   if (orphans.length === 0) return removeLockFilesOfDeadPostmaster(ctx);
   ctx.log.warning(`ending ${orphans.length} leftover process(es) of a dead postmaster: ${orphans.join(' ')}`);
   for (const pid of orphans) {

@@ -34,24 +34,35 @@ export async function isLiveProcess(pid: number): Promise<boolean> {
 }
 
 /**
- * Processes still working in a data directory: after a postmaster is
- * SIGKILLed its children may outlive it and hold the shared memory, which
- * stops the next start. Postgres processes keep the data directory as their
- * working directory; it is compared by device and inode, not by path, so an
- * instance at the same path in another mount namespace is never mistaken
- * for this one.
+ * PostgreSQL processes still working in a data directory: after a postmaster
+ * is SIGKILLed its children may outlive it and hold the shared memory, which
+ * stops the next start. They run the instance's postgres binary with the data
+ * directory as their working directory; both are compared by device and
+ * inode, not by path, so an instance at the same path in another mount
+ * namespace is never mistaken for this one, and a shell or a backup tool
+ * sitting in the directory is not a postgres process.
  */
-export async function processesInDataDirectory(datadir: string): Promise<number[]> {
+export async function processesInDataDirectory(datadir: string, bindir: string): Promise<number[]> {
   const target = await stat(datadir).catch(() => undefined);
   if (!target) return [];
+  const binary = join(bindir, 'postgres');
+  const executable = await stat(binary).catch(() => undefined);
   const pids: number[] = [];
   for (const entry of await readdir('/proc')) {
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid === process.pid) continue;
     const cwd = await stat(`/proc/${pid}/cwd`).catch(() => undefined);
-    if (cwd && cwd.dev === target.dev && cwd.ino === target.ino && (await isLiveProcess(pid))) pids.push(pid);
+    if (!cwd || cwd.dev !== target.dev || cwd.ino !== target.ino) continue;
+    if ((await runsBinary(pid, binary, executable)) && (await isLiveProcess(pid))) pids.push(pid);
   }
   return pids;
+}
+
+/** Whether the process runs `binary`; after a package upgrade replaced it, /proc names it "(deleted)". */
+async function runsBinary(pid: number, binary: string, executable: { dev: number; ino: number } | undefined): Promise<boolean> {
+  const exe = await stat(`/proc/${pid}/exe`).catch(() => undefined);
+  if (exe && executable && exe.dev === executable.dev && exe.ino === executable.ino) return true;
+  return (await readlink(`/proc/${pid}/exe`).catch(() => '')) === `${binary} (deleted)`;
 }
 
 /** The pid recorded in a PostgreSQL lock file (postmaster.pid, .s.PGSQL.<port>.lock). */

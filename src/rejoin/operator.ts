@@ -39,7 +39,7 @@ export async function operatorRejoin(req: OperatorRequest, target: RejoinTarget)
   const { params, out } = req;
   if (!existsSync(join(params.datadir, 'PG_VERSION'))) throw new Refusal(`${params.datadir} is not a PostgreSQL data directory (no PG_VERSION): check --pgdata/--datadir`);
   if ((await runningPostmasterPid(params.datadir)) !== undefined) throw new Refusal(`PostgreSQL is running in ${params.datadir}: stop it (or the cluster resource on this node) first`);
-  const leftovers = await processesInDataDirectory(params.datadir);
+  const leftovers = await processesInDataDirectory(params.datadir, params.bindir);
   if (leftovers.length > 0) throw new Refusal(`processes of a dead postmaster still run in ${params.datadir} (${leftovers.join(' ')}): end them first`);
   await removeStaleLockFiles([join(params.datadir, 'postmaster.pid')]);
   await refuseIfPromotedHere(req);

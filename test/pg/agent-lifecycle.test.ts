@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../../src/exec/run.js';
 import { withConnection } from '../../src/pg/sql.js';
+import { isLiveProcess } from '../../src/pg/postmaster.js';
 import { OCF } from '../../src/ocf/exit-codes.js';
 import { runAgent } from './helpers/agent.js';
 import { createPair, type TestInstance, type TestPair } from './helpers/instances.js';
@@ -132,6 +134,27 @@ describe('agent life cycle on real PostgreSQL', () => {
     const started = await act('start', pair.standby);
     assert.equal(started.code, OCF.SUCCESS, started.stderr);
     assert.equal((await monitor(pair.standby)).code, OCF.SUCCESS);
+  });
+
+  it("stop after kill -9 of the standby's postmaster ends its orphaned backends, and only them (a shell in the data directory survives)", async () => {
+    // A backend busy in a CPU loop does not notice its postmaster's death for a while.
+    const busy = withConnection({ host: pair.standby.socketDir, port: pair.standby.port, user: 'postgres' }, (c) =>
+      c.query('select count(*) from generate_series(1, 2000000000)'),
+    ).catch(() => undefined);
+    const bystander = spawn('sleep', ['300'], { cwd: pair.standby.datadir, stdio: 'ignore' });
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      process.kill(await postmasterPid(pair.standby), 'SIGKILL');
+      await new Promise((r) => setTimeout(r, 300));
+      const stopped = await act('stop', pair.standby);
+      assert.equal(stopped.code, OCF.SUCCESS, stopped.stderr);
+      assert.match(stopped.stderr, /ending \d+ leftover process\(es\) of a dead postmaster/);
+      assert.equal(await isLiveProcess(bystander.pid!), true, 'the sleep started in the data directory is not a postgres process: left alone');
+    } finally {
+      bystander.kill();
+      await busy;
+    }
+    assert.equal((await act('start', pair.standby)).code, OCF.SUCCESS);
   });
 
   it('stop returns 0 only when PostgreSQL is down, and is idempotent', async () => {
