@@ -11,33 +11,12 @@ import { hostPathOf, PG_BINDIR, PGDATA } from '../../src/lab/node-fs.js';
 import { labNodes, labPowerOff, labPowerOn } from '../../src/lab/power.js';
 import { cleanupResource } from '../../src/lab/rebuild.js';
 import { digest } from '../pg/helpers/rejoin.js';
+import { divergeAndCrash } from './divergence.js';
 import { bringLabDown, bringLabUp, currentPrimary, log, REPO_ROOT, restoreHealthy, updateResource, waitHealthy } from './harness.js';
 
 const ARCHIVE = '/var/lib/pgha/rewind-archive';
 
 const pghaInNode = (node: string, args: string[]) => runInNode(node, [process.execPath, join(REPO_ROOT, 'dist', 'pgha.cjs'), ...args], { timeoutMs: 180_000 });
-
-/**
- * The primary writes 1000 rows no standby receives, then its node crashes
- * and stays off; returns once a standby took over. The old primary's history
- * has forked from the new primary's.
- */
-async function divergeAndCrash(oldPrimary: string): Promise<{ newPrimary: string; replicated: number }> {
-  const standbys = (await labNodes()).filter((n) => n !== oldPrimary);
-  await sqlOnNode(oldPrimary, 'CREATE TABLE IF NOT EXISTS rejoin_probe (n int)');
-  await waitForStreaming(oldPrimary, await labNodes(), 30_000);
-  const replicated = Number(await sqlOnNode(oldPrimary, 'SELECT count(*) FROM rejoin_probe'));
-  for (const standby of standbys) await blockReplication(standby, true);
-  try {
-    await sqlOnNode(oldPrimary, 'INSERT INTO rejoin_probe SELECT generate_series(1, 1000)');
-    log(`1000 rows written on ${oldPrimary} that no standby receives; crashing it`);
-    await labPowerOff(oldPrimary);
-  } finally {
-    for (const standby of standbys) await blockReplication(standby, false);
-  }
-  const failover = await waitForCluster('a new primary with the VIP', 90_000, (s) => s.promoted.length === 1 && s.promoted[0] !== oldPrimary && s.vip[0] === s.promoted[0]);
-  return { newPrimary: failover.promoted[0]!, replicated };
-}
 
 /** Waits until a (standby) node has replayed the probe row `n`. */
 async function waitForRow(node: string, n: number): Promise<void> {
@@ -168,30 +147,34 @@ describe('a diverged old primary rejoins by itself', { timeout: 10 * 60_000 }, (
     await sqlOnNode(first, 'CREATE TABLE IF NOT EXISTS rejoin_probe (n int)');
     await sqlOnNode(first, 'CHECKPOINT');
     const startTimeline = await timeline(first);
-    log(`${third} goes down and misses the next failover`);
-    await labPowerOff(third);
-    await waitForCluster(`${third} fenced`, 60_000, (s) => s.offline.includes(third) && !s.unclean.includes(third));
-    await sqlOnNode(first, 'INSERT INTO rejoin_probe VALUES (-1)');
-    await waitForRow(second, -1);
-    await labPowerOff(first);
-    await waitForCluster(`${second} primary`, 90_000, (s) => s.promoted[0] === second && s.vip[0] === second);
-    await sqlOnNode(second, 'INSERT INTO rejoin_probe VALUES (-2)');
-    log(`${first} returns (rewound) and follows ${second}`);
-    await labPowerOn(first);
-    await waitForStreaming(second, [first, second], 180_000);
-    await waitForRow(first, -2);
-    await waitForCluster(`${first} promotable`, 60_000, (s) => s.unpromoted.includes(first) && (s.scores[first] ?? -1) >= 0);
-    await labPowerOff(second);
-    await waitForCluster(`${first} primary`, 90_000, (s) => s.promoted[0] === first && s.vip[0] === first);
-    await sqlOnNode(first, 'INSERT INTO rejoin_probe VALUES (-3)');
-    await sqlOnNode(first, 'CHECKPOINT');
-    assert.equal(await timeline(first), startTimeline + 2, 'two promotions, two new timelines');
-    log(`${third} (last seen on timeline ${startTimeline}) and ${second} return`);
-    await labPowerOn(third);
+    // third stays in the cluster (two nodes must remain for quorum) but receives no WAL until the end.
+    log(`${third} stops receiving WAL and misses the next failovers`);
+    await blockReplication(third, true);
+    try {
+      await sqlOnNode(first, 'INSERT INTO rejoin_probe VALUES (-1)');
+      await waitForRow(second, -1);
+      await labPowerOff(first);
+      await waitForCluster(`${second} primary`, 90_000, (s) => s.promoted[0] === second && s.vip[0] === second);
+      await sqlOnNode(second, 'INSERT INTO rejoin_probe VALUES (-2)');
+      log(`${first} returns (rewound) and follows ${second}`);
+      await labPowerOn(first);
+      await waitForStreaming(second, [first, second], 180_000);
+      await waitForRow(first, -2);
+      await waitForCluster(`${first} promotable`, 60_000, (s) => s.unpromoted.includes(first) && (s.scores[first] ?? -1) >= 0);
+      await labPowerOff(second);
+      await waitForCluster(`${first} primary`, 90_000, (s) => s.promoted[0] === first && s.vip[0] === first);
+      await sqlOnNode(first, 'INSERT INTO rejoin_probe VALUES (-3)');
+      await sqlOnNode(first, 'CHECKPOINT');
+      assert.equal(await timeline(first), startTimeline + 2, 'two promotions, two new timelines');
+    } finally {
+      await blockReplication(third, false);
+    }
+    log(`${third} (last received on timeline ${startTimeline}) receives WAL again; ${second} returns`);
     await labPowerOn(second);
     await waitForStreaming(first, await labNodes(), 240_000);
     for (const node of [second, third]) {
-      assert.equal(await sqlOnNode(node, 'SELECT string_agg(n::text, \',\' ORDER BY n DESC) FROM rejoin_probe WHERE n < 0'), '-1,-2,-3\n', `${node} has the writes of every timeline`);
+      const rows = await sqlOnNode(node, 'SELECT string_agg(n::text, \',\' ORDER BY n DESC) FROM rejoin_probe WHERE n < 0');
+      assert.equal(rows.trim(), '-1,-2,-3', `${node} has the writes of every timeline`);
     }
     await waitHealthy(60_000, first);
   });

@@ -5,6 +5,7 @@ import type { AgentContext } from '../context.js';
 import { confirmBestCandidate } from '../election.js';
 import { ensureStandby, settle } from '../ensure-standby.js';
 import { observe, observeUntil } from '../observe.js';
+import { getProcessDeadline } from '../../exec/run.js';
 import { manageSynchronousReplication, rememberPromotion } from '../sync-replication.js';
 import { localWalPosition } from '../wal-position.js';
 
@@ -23,6 +24,8 @@ async function prepareForWrites(ctx: AgentContext, currentNames: string): Promis
     ctx.log.warning(`synchronous replication after promote: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
+
+const PROMOTION_POLL_MS = 25;
 
 /**
  * promote: only the best candidate, and only once it is really writable. The
@@ -43,7 +46,8 @@ export async function promote(ctx: AgentContext): Promise<OcfExitCode> {
   else ctx.log.warning('promote without notification variables (run by hand?): no election against other standbys');
   const result = await promotePostgres(ctx.pgctl);
   if (result.exitCode !== 0) throw genericError(`pg_ctl promote failed: ${result.stderr || result.stdout}`);
-  const promoted = await observeUntil(ctx, (o) => o.state === 'primary');
+  // The server answers throughout; a promotion takes a few tens of milliseconds: poll closely.
+  const promoted = await observeUntil(ctx, (o) => o.state === 'primary', getProcessDeadline(), PROMOTION_POLL_MS);
   if (promoted.state !== 'primary') throw genericError(`not writable after pg_ctl promote (${promoted.sqlError ?? describeState(promoted.state)})`);
   await prepareForWrites(ctx, promoted.status?.synchronousStandbyNames ?? '');
   ctx.log.info('promoted: accepting writes');
