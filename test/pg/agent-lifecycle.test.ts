@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { run } from '../../src/exec/run.js';
 import { withConnection } from '../../src/pg/sql.js';
 import { isLiveProcess } from '../../src/pg/postmaster.js';
+import { REWIND_SOURCE_FUNCTIONS } from '../../src/rejoin/validate-rewind.js';
 import { OCF } from '../../src/ocf/exit-codes.js';
 import { runAgent } from './helpers/agent.js';
 import { createPair, type TestInstance, type TestPair } from './helpers/instances.js';
@@ -56,6 +57,24 @@ describe('agent life cycle on real PostgreSQL', () => {
     assert.equal((await monitor(pair.primary)).code, OCF.RUNNING_PROMOTED);
     await sql(pair.primary, 'create table t(id int primary key)');
     assert.equal((await act('promote', pair.primary)).code, OCF.SUCCESS);
+  });
+
+  it("validate-all warns when primary_conninfo's role lacks pg_rewind's grants, with the GRANTs to run", async () => {
+    await sql(pair.primary, 'create role rewinder login replication');
+    try {
+      // primary_conninfo as the server will read it, given in the start options (a URI: one token, no quoting).
+      const asRewinder = { OCF_RESKEY_start_opts: '-c primary_conninfo=postgresql://rewinder@localhost/?application_name=node1' };
+      const warned = await act('validate-all', pair.primary, asRewinder);
+      assert.equal(warned.code, OCF.SUCCESS, warned.stderr);
+      assert.match(warned.stderr, /WARNING: pg_rewind from another node connects as rewinder, which cannot run pg_catalog\.pg_ls_dir/);
+      assert.match(warned.stderr, /GRANT EXECUTE ON FUNCTION pg_catalog\.pg_read_binary_file\(text, bigint, bigint, boolean\) TO "rewinder";/);
+      for (const f of REWIND_SOURCE_FUNCTIONS) await sql(pair.primary, `grant execute on function ${f} to rewinder`);
+      const granted = await act('validate-all', pair.primary, asRewinder);
+      assert.doesNotMatch(granted.stderr, /cannot run/);
+    } finally {
+      await sql(pair.primary, 'drop owned by rewinder');
+      await sql(pair.primary, 'drop role rewinder');
+    }
   });
 
   it('the standby starts, streams from the primary and monitors as 0', async () => {

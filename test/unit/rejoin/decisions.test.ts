@@ -4,6 +4,7 @@ import { parseLsn } from '../../../src/pg/lsn.js';
 import { buildManifest, decideEvidenceCopy, evidenceFiles, reserveBytes } from '../../../src/rejoin/evidence-plan.js';
 import { planRejoin, rewindBlocker } from '../../../src/rejoin/policy.js';
 import { asidePath, DATA_DIRECTORY, decideReclone, describeKept, describeStep, isWithin, keptAside, mountPoints } from '../../../src/rejoin/reclone-plan.js';
+import { missingRewindGrantsWarning } from '../../../src/rejoin/validate-rewind.js';
 
 const MB = 1024 * 1024;
 const GB = 1024 * MB;
@@ -159,4 +160,15 @@ describe('re-clone plan', () => {
     ].join('\n');
     assert.deepEqual([...mountPoints(mountinfo)], ['/', '/srv/ts', '/srv/my ts']);
   });
+});
+
+describe("pg_rewind's grants (validate-all)", () => {
+  it('names what the role cannot run and the GRANTs that fix it', () => {
+    const w = missingRewindGrantsWarning('rep"user', ['pg_catalog.pg_ls_dir(text, boolean, boolean)']);
+    assert.equal(
+      w,
+      'pg_rewind from another node connects as rep"user, which cannot run pg_catalog.pg_ls_dir(text, boolean, boolean): a diverged old primary would fail to rewind; on the primary run GRANT EXECUTE ON FUNCTION pg_catalog.pg_ls_dir(text, boolean, boolean) TO "rep""user";',
+    );
+  });
+  it('says nothing when every grant is there', () => assert.equal(missingRewindGrantsWarning('replicator', []), undefined));
 });
