@@ -34,6 +34,12 @@ export type RejoinCheck = 'rejoined' | 'compatible' | 'not-checked';
  */
 export async function rejoinBeforeStart(ctx: AgentContext, observation: Observation): Promise<RejoinCheck> {
   const { notification } = ctx.env;
+  if (notification?.unames.demote.includes(ctx.node) && !notification.unames.stop.includes(ctx.node)) {
+    // Demoted in this transition and kept running (a switchover): primary until a moment ago, its
+    // history is the cluster's, and the next primary is not promoted yet.
+    ctx.log.info('demoted in this transition: history check not needed');
+    return 'not-checked';
+  }
   if (notification && primariesAfterTransition(notification).every((node) => node === ctx.node)) {
     // No other node is or becomes primary (this node's own recovery, or a cluster start): nothing to
     // compare with, and the primary_conninfo target (the VIP) may not exist right now, so trying costs seconds.
