@@ -1,5 +1,4 @@
-import { parseStringPromise } from 'xml2js';
-import { unescapeCrmMonText } from '../pacemaker/xml.js';
+import { parseCrmMon, type MonInstance } from '../pacemaker/crm-mon.js';
 
 /**
  * What the lab needs to know from `crm_mon --output-as=xml`: quorum, which
@@ -22,58 +21,31 @@ export interface ClusterStatus {
   scores: Record<string, number>;
 }
 
-type Attrs = Record<string, string>;
-interface XmlNode {
-  $?: Attrs;
-  [child: string]: unknown;
-}
-
-const children = (node: XmlNode | undefined, name: string): XmlNode[] => (node?.[name] as XmlNode[] | undefined) ?? [];
-const attr = (node: XmlNode, name: string) => node.$?.[name];
-
 const PROMOTED_ROLES = new Set(['Promoted', 'Master']);
 const UNPROMOTED_ROLES = new Set(['Unpromoted', 'Slave']);
 
+/** The lab's summary of crm_mon's XML, read by the one crm_mon parser pgha status uses too. */
 export async function parseCrmMonXml(xml: string, cloneId: string, vipId: string, scoreAttribute = 'master-pgsqld'): Promise<ClusterStatus> {
-  const doc = (await parseStringPromise(xml)) as { 'pacemaker-result'?: XmlNode };
-  const root = doc['pacemaker-result'];
-  if (!root) throw new Error('crm_mon output has no pacemaker-result element');
-  const dcNode = children(children(root, 'summary')[0], 'current_dc')[0];
-  const nodes = children(children(root, 'nodes')[0], 'node');
-  const status: ClusterStatus = {
-    dc: dcNode && attr(dcNode, 'present') === 'true' ? attr(dcNode, 'name') : undefined,
-    quorate: dcNode ? attr(dcNode, 'with_quorum') === 'true' : false,
-    online: nodes.filter((n) => attr(n, 'online') === 'true').map((n) => attr(n, 'name')!),
-    offline: nodes.filter((n) => attr(n, 'online') !== 'true').map((n) => attr(n, 'name')!),
-    unclean: nodes.filter((n) => attr(n, 'unclean') === 'true').map((n) => attr(n, 'name')!),
-    promoted: [],
-    unpromoted: [],
-    vip: [],
-    failures: children(children(root, 'failures')[0], 'failure').map(
-      (f) => `${attr(f, 'op_key') ?? '?'} on ${attr(f, 'node') ?? '?'}: ${unescapeCrmMonText(attr(f, 'exitreason') ?? '') || attr(f, 'exitstatus') || '?'}`,
-    ),
-    scores: {},
+  const mon = await parseCrmMon(xml);
+  const healthy = (instances: readonly MonInstance[], roles: ReadonlySet<string>) =>
+    instances.filter((i) => i.active && !i.failed && roles.has(i.role)).flatMap((i) => i.nodes).sort();
+  const cloneInstances = mon.clones.filter((c) => c.id === cloneId).flatMap((c) => c.instances);
+  const scores: Record<string, number> = {};
+  for (const [node, attributes] of Object.entries(mon.attributes)) {
+    if (attributes[scoreAttribute] !== undefined) scores[node] = Number(attributes[scoreAttribute]);
+  }
+  return {
+    dc: mon.dc,
+    quorate: mon.withQuorum ?? false,
+    online: mon.nodes.filter((n) => n.online).map((n) => n.name),
+    offline: mon.nodes.filter((n) => !n.online).map((n) => n.name),
+    unclean: mon.nodes.filter((n) => n.unclean).map((n) => n.name),
+    promoted: healthy(cloneInstances, PROMOTED_ROLES),
+    unpromoted: healthy(cloneInstances, UNPROMOTED_ROLES),
+    vip: mon.primitives.filter((r) => r.resourceId === vipId && r.active && r.role === 'Started').flatMap((r) => r.nodes),
+    failures: mon.failures.map((f) => `${f.opKey || '?'} on ${f.node || '?'}: ${f.exitReason || f.exitStatus || '?'}`),
+    scores,
   };
-  for (const n of children(children(root, 'node_attributes')[0], 'node')) {
-    const score = children(n, 'attribute').find((a) => attr(a, 'name') === scoreAttribute);
-    if (score && attr(score, 'value') !== undefined) status.scores[attr(n, 'name')!] = Number(attr(score, 'value'));
-  }
-  const resources = children(root, 'resources')[0];
-  const placed = (r: XmlNode) => children(r, 'node').map((n) => attr(n, 'name')!);
-  for (const clone of children(resources, 'clone').filter((c) => attr(c, 'id') === cloneId)) {
-    for (const r of children(clone, 'resource')) {
-      if (attr(r, 'active') !== 'true' || attr(r, 'failed') === 'true') continue;
-      const role = attr(r, 'role') ?? '';
-      if (PROMOTED_ROLES.has(role)) status.promoted.push(...placed(r));
-      else if (UNPROMOTED_ROLES.has(role)) status.unpromoted.push(...placed(r));
-    }
-  }
-  for (const r of children(resources, 'resource').filter((x) => attr(x, 'id') === vipId)) {
-    if (attr(r, 'active') === 'true' && attr(r, 'role') === 'Started') status.vip.push(...placed(r));
-  }
-  status.promoted.sort();
-  status.unpromoted.sort();
-  return status;
 }
 
 /** Every standby has a positive promotion score: a failover right now could promote one of them. */
