@@ -28,8 +28,12 @@ const score = (n: NodeStatus) => {
 };
 
 /** Why `node` cannot become the primary now (empty when it can). */
-export function targetProblems(node: NodeStatus, maxLagBytes: number): string[] {
+export function targetProblems(node: NodeStatus, maxLagBytes: number, status: Pick<ClusterStatus, 'syncMode' | 'publishedSet'>): string[] {
   const problems: string[] = [];
+  if (status.syncMode !== 'off' && status.publishedSet.members.length > 0 && !node.syncMember) {
+    // The agent promotes only members (they hold every acknowledged commit): it would cancel this switchover.
+    problems.push(`${node.node} is not in the synchronous set ${status.publishedSet.members.join(',')} (sync_mode=${status.syncMode}): it may miss acknowledged commits`);
+  }
   if (node.pacemaker !== 'online') problems.push(`${node.node} is ${node.pacemaker} in Pacemaker, not online`);
   if (node.role !== 'Unpromoted') problems.push(`${node.node} runs no Unpromoted instance (role ${node.role})`);
   if (node.postgres !== 'streaming') {
@@ -48,7 +52,7 @@ export function targetProblems(node: NodeStatus, maxLagBytes: number): string[] 
 /** The healthiest standby: highest promotion score, then least lag. */
 export function chooseTarget(status: ClusterStatus, maxLagBytes: number): NodeStatus | undefined {
   return status.nodes
-    .filter((n) => targetProblems(n, maxLagBytes).length === 0)
+    .filter((n) => targetProblems(n, maxLagBytes, status).length === 0)
     .sort((a, b) => (score(b) ?? 0) - (score(a) ?? 0) || (a.lagBytes ?? 0) - (b.lagBytes ?? 0))[0];
 }
 
@@ -76,11 +80,11 @@ export function checkSwitchover({ status, cib, mon, target, maxLagBytes }: Switc
     to = status.nodes.find((n) => n.node === target);
     if (!to) problems.push(`${target} is not a node of this cluster (nodes: ${status.nodes.map((n) => n.node).join(', ')})`);
     else if (to.node === from?.node) problems.push(`${target} is already the primary`);
-    else problems.push(...targetProblems(to, maxLagBytes));
+    else problems.push(...targetProblems(to, maxLagBytes, status));
   } else {
     to = chooseTarget(status, maxLagBytes);
     if (!to) {
-      const reasons = status.nodes.filter((n) => n !== from).flatMap((n) => targetProblems(n, maxLagBytes));
+      const reasons = status.nodes.filter((n) => n !== from).flatMap((n) => targetProblems(n, maxLagBytes, status));
       problems.push(`no standby can be promoted${reasons.length ? `: ${reasons.join('; ')}` : ''}`);
     }
   }

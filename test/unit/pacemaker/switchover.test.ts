@@ -162,3 +162,11 @@ test('executeSwitchover: a target that never promotes times out, and the constra
   assert.equal(noRejoin.promoted, true);
   assert.match(noRejoin.error!, /node1 does not stream from node3/);
 });
+
+test('sync_mode on: a standby outside the published synchronous set is refused (the agent would cancel it); members pass', async () => {
+  // sync fixture: sync_mode=quorum, published set 1:node2.
+  const s = await snapshot('sync', healthyPgs());
+  assert.deepEqual(check(s, 'node3').problems, ['node3 is not in the synchronous set node2 (sync_mode=quorum): it may miss acknowledged commits']);
+  assert.deepEqual(check(s, 'node2').problems, []);
+  assert.equal(check(s).to, 'node2');
+});
