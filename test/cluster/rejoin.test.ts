@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFile, readdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { clearMove, movePromoted, sqlOnNode } from '../../src/lab/cluster-ops.js';
 import { waitForCluster, waitForStreaming } from '../../src/lab/cluster-query.js';
@@ -105,6 +106,9 @@ describe('a diverged old primary rejoins by itself', { timeout: 10 * 60_000 }, (
     // Make the victim unrewindable while Pacemaker keeps its instance stopped.
     await runInNodeChecked(primary, ['pcs', 'node', 'standby', victim], { timeoutMs: 60_000 });
     await waitForCluster(`${victim} stopped`, 60_000, (s) => !s.unpromoted.includes(victim) && !s.promoted.includes(victim));
+    // crm_mon stops listing an instance while it is still stopping: wait for PostgreSQL itself.
+    const pidFile = join(hostPathOf(victim, PGDATA), 'postmaster.pid');
+    for (let i = 0; i < 300 && existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 100));
     await runInNodeChecked(victim, [join(PG_BINDIR, 'pg_checksums'), '--disable', '--pgdata', PGDATA], { user: 'postgres', timeoutMs: 60_000 });
     await appendFile(join(hostPathOf(victim, PGDATA), 'postgresql.auto.conf'), 'wal_log_hints = off\n');
     await runInNodeChecked(primary, ['pcs', 'node', 'unstandby', victim], { timeoutMs: 60_000 });
