@@ -105,13 +105,17 @@ describe('a diverged old primary rejoins by itself', { timeout: 10 * 60_000 }, (
     const victim = (await labNodes()).find((n) => n !== primary)!;
     // Make the victim unrewindable while Pacemaker keeps its instance stopped.
     await runInNodeChecked(primary, ['pcs', 'node', 'standby', victim], { timeoutMs: 60_000 });
-    await waitForCluster(`${victim} stopped`, 60_000, (s) => !s.unpromoted.includes(victim) && !s.promoted.includes(victim));
-    // crm_mon stops listing an instance while it is still stopping: wait for PostgreSQL itself.
-    const pidFile = join(hostPathOf(victim, PGDATA), 'postmaster.pid');
-    for (let i = 0; i < 300 && existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 100));
-    await runInNodeChecked(victim, [join(PG_BINDIR, 'pg_checksums'), '--disable', '--pgdata', PGDATA], { user: 'postgres', timeoutMs: 60_000 });
-    await appendFile(join(hostPathOf(victim, PGDATA), 'postgresql.auto.conf'), 'wal_log_hints = off\n');
-    await runInNodeChecked(primary, ['pcs', 'node', 'unstandby', victim], { timeoutMs: 60_000 });
+    try {
+      await waitForCluster(`${victim} stopped`, 60_000, (s) => !s.unpromoted.includes(victim) && !s.promoted.includes(victim));
+      // crm_mon stops listing an instance while it is still stopping: wait for PostgreSQL itself.
+      const pidFile = join(hostPathOf(victim, PGDATA), 'postmaster.pid');
+      for (let i = 0; i < 300 && existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 100));
+      await runInNodeChecked(victim, [join(PG_BINDIR, 'pg_checksums'), '--disable', '--pgdata', PGDATA], { user: 'postgres', timeoutMs: 60_000 });
+      await appendFile(join(hostPathOf(victim, PGDATA), 'postgresql.auto.conf'), 'wal_log_hints = off\n');
+    } finally {
+      // Never leave the node in standby mode for the tests that follow.
+      await runInNodeChecked(primary, ['pcs', 'node', 'unstandby', victim], { timeoutMs: 60_000 });
+    }
     await waitHealthy(90_000);
     await movePromoted(primary, victim);
     await waitHealthy(90_000, victim);
