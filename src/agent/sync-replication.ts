@@ -73,8 +73,9 @@ export async function manageSynchronousReplication(ctx: AgentContext, peers: rea
 async function releaseLeftoverSet(ctx: AgentContext, currentNames: string): Promise<void> {
   if (!isLeftoverAgentSet(currentNames, await readAgentMark(ctx.params.datadir))) return;
   await withConnection(ctx.connection, (client) => setStandbyNames(client, '', ctx.params.datadir));
-  await publishSet(ctx.env.instance, EMPTY_SET);
   const state = await loadLocalState(ctx.env.instance);
+  // A CIB write during promote would abort the transition: only when there is a set to withdraw.
+  if ((await publishedSet(ctx, state)).members.length > 0) await publishSet(ctx.env.instance, EMPTY_SET);
   state.publishedSet = ['', Date.now()];
   state.pendingShrink = undefined;
   await saveLocalState(ctx.env.instance, state);
