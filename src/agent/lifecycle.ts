@@ -87,9 +87,9 @@ async function removeLockFilesOfDeadPostmaster(ctx: AgentContext): Promise<void>
 /**
  * Brings a crashed primary to a clean shutdown without letting anyone in:
  * crash recovery runs with no TCP listener and its only socket in a fresh
- * directory only the instance's owner can enter, then a fast shutdown. The
- * instance is never started as a standby while crashed (its unreplicated WAL
- * would go unnoticed). Readiness comes from pg_ctl -w (postmaster.pid), so no
+ * directory only the instance's owner can enter, then a fast shutdown. Unless
+ * the same transition promotes it again, the instance is never started as a
+ * standby while crashed (its unreplicated WAL would go unnoticed). Readiness comes from pg_ctl -w (postmaster.pid), so no
  * connection, and no pg_hba rule, is needed.
  */
 export async function recoverInIsolation(ctx: AgentContext): Promise<void> {
