@@ -26,7 +26,7 @@ test('degraded: standby node, stopped instance, monitor failure with its exit re
   assert.deepEqual(
     { ...failure, lastRcChange: undefined },
     {
-      resourceId: 'pgsqld', opKey: 'pgsqld_monitor_11000', task: 'monitor', intervalMs: 11000, node: 'node3', exitStatus: 'error',
+      resourceId: 'pgsqld', opKey: 'pgsqld_monitor_4000', task: 'monitor', intervalMs: 4000, node: 'node3', exitStatus: 'error',
       exitReason: 'replication is not streaming from the primary', exitCode: 1, lastRcChange: undefined,
     },
   );

@@ -69,11 +69,11 @@ test('degraded cluster: unreachable PostgreSQL is a row with its reason; failure
   assert.deepEqual([n2!.pacemaker, n2!.role, n2!.postgres, n2!.postgresDetail], ['standby', 'Stopped', 'unreachable', 'connect ECONNREFUSED 10.20.0.12:5432']);
   assert.deepEqual([n3!.postgres, n3!.postgresDetail, n3!.lagBytes, n3!.syncState, n3!.promotionScore], ['standby', 'WAL receiver waiting', 0x1000148, undefined, '-1000']);
   assert.deepEqual(n3!.lastFailure && { ...n3!.lastFailure, when: undefined }, {
-    operation: 'monitor (11s)', exitStatus: 'error', exitReason: 'replication is not streaming from the primary', when: undefined,
+    operation: 'monitor (4s)', exitStatus: 'error', exitReason: 'replication is not streaming from the primary', when: undefined,
   });
   assert.equal(status.failedActions, 1);
   const text = formatStatus(status);
-  assert.match(text, /monitor \(11s\): error \(replication is not streaming from the primary\)/);
+  assert.match(text, /monitor \(4s\): error \(replication is not streaming from the primary\)/);
   assert.match(text, /^node2\s+standby\s+Stopped\s+unreachable\s+-\s+-\s+-\s+-\s+1000\s+-\s+fence-node2$/m);
   assert.match(text, /^  node2: connect ECONNREFUSED 10\.20\.0\.12:5432$/m);
   assert.match(text, /1 failed action$/m);

@@ -53,7 +53,7 @@ test('degraded cluster: standby node, stopped/unreachable PostgreSQL, negative s
   const s = await snapshot('degraded', { node1: primary([['node3', 'streaming', '0/4000000']]), node3: standby('0/4000000', 'waiting') });
   const toNode2 = check(s, 'node2');
   assert.deepEqual(toNode2.problems, [
-    'failed actions must be cleaned up first (crm_resource --cleanup): pgsqld_monitor_11000 on node3: error (replication is not streaming from the primary)',
+    'failed actions must be cleaned up first (crm_resource --cleanup): pgsqld_monitor_4000 on node3: error (replication is not streaming from the primary)',
     'node2 is standby in Pacemaker, not online',
     'node2 runs no Unpromoted instance (role Stopped)',
     "node2's PostgreSQL is unreachable, not a streaming standby (ECONNREFUSED)",
