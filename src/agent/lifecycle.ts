@@ -1,9 +1,10 @@
-import { chmod, chown, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getProcessDeadline } from '../exec/run.js';
 import { sleep } from '../exec/deadline.js';
 import { genericError } from '../ocf/exit-codes.js';
+import { writeDataDirectoryFile } from '../pg/data-directory-file.js';
 import { describeState } from '../pg/instance-state.js';
 import { startPostgres, stopPostgres } from '../pg/pg-ctl.js';
 import { isLiveProcess, processesInDataDirectory, removeStaleLockFiles, runningPostmasterPid } from '../pg/postmaster.js';
@@ -13,11 +14,7 @@ import { observe, observeUntil, type Observation } from './observe.js';
 /** Writes standby.signal (owned like the data directory) and starts the instance; returns once it accepts read-only connections. */
 export async function startAsStandby(ctx: AgentContext): Promise<Observation> {
   await endOrphanedProcesses(ctx);
-  const { datadir } = ctx.params;
-  const owner = await stat(datadir);
-  const signal = join(datadir, 'standby.signal');
-  await writeFile(signal, '');
-  await chown(signal, owner.uid, owner.gid);
+  await writeDataDirectoryFile(ctx.params.datadir, 'standby.signal', '');
   await startPostgres(ctx.pgctl, secondsLeft(1_000));
   const result = await observeUntil(ctx, (o) => o.state === 'standby' || o.state === 'primary' || hasDied(o));
   if (result.state === 'standby') return result;

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { chown, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AgentParams } from '../agent/params.js';
 import { run } from '../exec/run.js';
 import { readControldata } from '../pg/controldata.js';
+import { writeDataDirectoryFile } from '../pg/data-directory-file.js';
 import { formatLsn } from '../pg/lsn.js';
 import { processesInDataDirectory, removeStaleLockFiles, runningPostmasterPid } from '../pg/postmaster.js';
 import { readServerSetting } from '../pg/settings.js';
@@ -73,7 +73,7 @@ export async function operatorRejoin(req: OperatorRequest, target: RejoinTarget)
     return out(`dry run: nothing changed (${elapsed(started)})`);
   }
   const outcome = await executeRejoin(target, source, assessment, req.method, false, req.timeoutMs - (Date.now() - started));
-  await writeStandbySignal(params.datadir);
+  await writeDataDirectoryFile(params.datadir, 'standby.signal', '');
   if (outcome.archivePath) out(`discarded WAL kept in ${outcome.archivePath} (manifest.json)`);
   for (const kept of outcome.keptAside) out(describeKept(kept));
   out(`${outcome.method === 'rewind' ? 'rewound' : 're-cloned'} ${params.datadir} in ${(outcome.ms / 1000).toFixed(2)}s (total ${elapsed(started)}); standby.signal written`);
@@ -99,9 +99,3 @@ async function refuseIfPromotedHere(req: OperatorRequest): Promise<void> {
   }
 }
 
-async function writeStandbySignal(datadir: string): Promise<void> {
-  const owner = await stat(datadir);
-  const signal = join(datadir, 'standby.signal');
-  await writeFile(signal, '');
-  await chown(signal, owner.uid, owner.gid);
-}

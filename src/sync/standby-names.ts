@@ -1,5 +1,6 @@
-import { chown, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeDataDirectoryFile } from '../pg/data-directory-file.js';
 import { queryRow, type SqlClient } from '../pg/sql.js';
 
 /** ALTER SYSTEM takes no bind parameters: the value is quoted here as an SQL literal. */
@@ -18,12 +19,8 @@ export async function readAgentMark(datadir: string): Promise<string | undefined
 }
 
 async function writeAgentMark(datadir: string, names: string): Promise<void> {
-  const file = join(datadir, AGENT_MARK_FILE);
-  if (names === '') return rm(file, { force: true });
-  const owner = await stat(datadir);
-  await writeFile(file, names, { mode: 0o600 });
-  // The server copies it into base backups: it must be able to read it.
-  await chown(file, owner.uid, owner.gid);
+  if (names === '') return rm(join(datadir, AGENT_MARK_FILE), { force: true });
+  await writeDataDirectoryFile(datadir, AGENT_MARK_FILE, names, 0o600);
 }
 
 /**
