@@ -54,11 +54,11 @@ export async function manageSynchronousReplication(ctx: AgentContext, peers: rea
   }
   if (step.standbyNames !== undefined) {
     const lsn = await withConnection(ctx.connection, (client) => setStandbyNames(client, step.standbyNames!, ctx.params.datadir));
-    state.pendingShrink = step.publishAfterCatchUp ? { set: formatPublishedSet(step.publishAfterCatchUp.set), lsn: lsn.toString() } : undefined;
+    state.pendingShrink = step.publishAfterCatchUp ? { set: formatPublishedSet(step.publishAfterCatchUp), lsn: lsn.toString() } : undefined;
     if (desired.members.length === 0) ctx.log.warning('no healthy standby: writes continue WITHOUT synchronous protection (sync_mode=quorum)');
     else ctx.log.info(`synchronous_standby_names = ${formatStandbyNames(desired)}`);
   } else if (step.publishAfterCatchUp && !state.pendingShrink) {
-    state.pendingShrink = { set: formatPublishedSet(step.publishAfterCatchUp.set), lsn: '0' };
+    state.pendingShrink = { set: formatPublishedSet(step.publishAfterCatchUp), lsn: '0' };
   }
   if (state.pendingShrink) published = await publishShrinkWhenCaughtUp(ctx, state, peers, published);
   await saveLocalState(ctx.env.instance, state);

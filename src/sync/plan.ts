@@ -71,8 +71,8 @@ export interface SyncStep {
   publishBefore?: SyncSet;
   /** New synchronous_standby_names, when it changes. */
   standbyNames?: string;
-  /** Publish this once the members below have flushed up to the LSN at the switch. */
-  publishAfterCatchUp?: { set: SyncSet; members: string[] };
+  /** Publish this set once its members have flushed up to the LSN at the switch. */
+  publishAfterCatchUp?: SyncSet;
 }
 
 /**
@@ -86,7 +86,7 @@ export function planSyncStep(published: SyncSet, current: SyncSet, desired: Sync
   if (!sameSet(current, desired)) step.standbyNames = formatStandbyNames(desired);
   // Keep the last non-empty published set when nothing is synchronous: promotion then
   // still prefers the standbys that were, over ones that never held acknowledged commits.
-  if (desired.members.length > 0 && !sameSet(cover, desired)) step.publishAfterCatchUp = { set: desired, members: desired.members };
+  if (desired.members.length > 0 && !sameSet(cover, desired)) step.publishAfterCatchUp = desired;
   return step;
 }
 
