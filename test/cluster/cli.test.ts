@@ -1,6 +1,5 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { inRecovery, sqlOnNode } from '../../src/lab/cluster-ops.js';
 import { clusterStatus } from '../../src/lab/cluster-query.js';
 import { CLONE, VIP_RESOURCE } from '../../src/lab/cib-commands.js';
@@ -10,11 +9,8 @@ import { labNodes } from '../../src/lab/power.js';
 import { EXIT } from '../../src/cli/errors.js';
 import { parseCib } from '../../src/pacemaker/cib.js';
 import type { ClusterStatus } from '../../src/pacemaker/status-model.js';
-import { LAB_AGENT, REPO_ROOT, bringLabDown, bringLabUp, currentPrimary, log, restoreHealthy, waitHealthy } from './harness.js';
+import { LAB_AGENT, bringLabDown, pghaInNode, bringLabUp, currentPrimary, log, restoreHealthy, waitHealthy } from './harness.js';
 
-/** Runs the built CLI (dist/pgha.cjs, built by bringLabUp) inside a lab node. */
-const pgha = (node: string, args: string[], timeoutMs = 180_000) =>
-  runInNode(node, [process.execPath, join(REPO_ROOT, 'dist', 'pgha.cjs'), ...args], { timeoutMs });
 
 describe(`pgha status / switchover / configure on the lab (agent ${LAB_AGENT})`, { timeout: 20 * 60_000 }, () => {
   before(async () => bringLabUp(3), { timeout: 6 * 60_000 });
@@ -23,7 +19,7 @@ describe(`pgha status / switchover / configure on the lab (agent ${LAB_AGENT})`,
   it('status matches crm_mon and each PostgreSQL', { timeout: 120_000 }, async () => {
     const primary = await currentPrimary();
     for (const asker of await labNodes()) {
-      const result = await pgha(asker, ['status', '--json'], 30_000);
+      const result = await pghaInNode(asker, ['status', '--json'], 30_000);
       assert.equal(result.exitCode, 0, result.stderr);
       const status = JSON.parse(result.stdout) as ClusterStatus;
       const lab = (await clusterStatus(asker))!;
@@ -41,7 +37,7 @@ describe(`pgha status / switchover / configure on the lab (agent ${LAB_AGENT})`,
         assert.deepEqual(row.fencing, [`fence-${row.node}`]);
       }
     }
-    const table = await pgha(primary, ['status'], 30_000);
+    const table = await pghaInNode(primary, ['status'], 30_000);
     assert.match(table.stdout, new RegExp(`^${primary}\\s+online\\s+Promoted\\s+primary\\s`, 'm'));
   });
 
@@ -51,7 +47,7 @@ describe(`pgha status / switchover / configure on the lab (agent ${LAB_AGENT})`,
     await pauseWalReceiver(lagging!, true);
     try {
       await sqlOnNode(primary, 'CREATE TABLE IF NOT EXISTS pgha_cli_lag AS SELECT g FROM generate_series(1, 100000) g');
-      const refused = await pgha(primary, ['switchover', '--to', lagging!, '--max-lag', '0']);
+      const refused = await pghaInNode(primary, ['switchover', '--to', lagging!, '--max-lag', '0']);
       assert.equal(refused.exitCode, EXIT.CHECK_FAILED, refused.stdout + refused.stderr);
       assert.match(refused.stderr, new RegExp(`switchover refused:\\n  - .*${lagging}`));
     } finally {
@@ -60,7 +56,7 @@ describe(`pgha status / switchover / configure on the lab (agent ${LAB_AGENT})`,
     await runInNodeChecked(primary, ['crm_resource', '--ban', '-r', CLONE, '-N', other!], { timeoutMs: 30_000 });
     try {
       await waitStopped(primary, other!);
-      const stopped = await pgha(primary, ['switchover', '--to', other!]);
+      const stopped = await pghaInNode(primary, ['switchover', '--to', other!]);
       assert.equal(stopped.exitCode, EXIT.CHECK_FAILED, stopped.stdout + stopped.stderr);
       assert.match(stopped.stderr, new RegExp(`${other} runs no Unpromoted instance`));
     } finally {
@@ -73,14 +69,14 @@ describe(`pgha status / switchover / configure on the lab (agent ${LAB_AGENT})`,
   it('switchover to node3 succeeds and reports how long writes were unavailable', { timeout: 240_000 }, async () => {
     let primary = await currentPrimary();
     if (primary === 'node3') {
-      const back = await pgha(primary, ['switchover', '--to', 'node1']);
+      const back = await pghaInNode(primary, ['switchover', '--to', 'node1']);
       assert.equal(back.exitCode, 0, back.stdout + back.stderr);
       primary = (await waitHealthy(120_000, 'node1')).promoted[0]!;
     }
-    const dry = await pgha(primary, ['switchover', '--to', 'node3', '--dry-run']);
+    const dry = await pghaInNode(primary, ['switchover', '--to', 'node3', '--dry-run']);
     assert.equal(dry.exitCode, 0, dry.stdout + dry.stderr);
     assert.match(dry.stdout, /Promote pgsqld:\d+ \( Unpromoted -> Promoted node3 \)/);
-    const result = await pgha(primary, ['switchover', '--to', 'node3', '--timeout', '120']);
+    const result = await pghaInNode(primary, ['switchover', '--to', 'node3', '--timeout', '120']);
     log(result.stdout.trim());
     assert.equal(result.exitCode, 0, result.stdout + result.stderr);
     const match = /writes unavailable for (\d+\.\d+)s; switchover took (\d+\.\d+)s; move constraint cleared/.exec(result.stdout);
@@ -103,7 +99,7 @@ describe(`pgha status / switchover / configure on the lab (agent ${LAB_AGENT})`,
     }
     await waitFor('no pgsqld resource left', 120_000, async () => !/pgsqld/.test((await runInNode(node, ['crm_mon', '-1'])).stdout));
     const p = resource.params;
-    const result = await pgha(node, [
+    const result = await pghaInNode(node, [
       'configure', '--apply', '--nodes', (await labNodes()).join(','), '--resource', resource.primitiveId,
       '--vip', `${vip.stdout.trim()}/${netmask.stdout.trim()}`, '--vip-nic', nic.stdout.trim(), '--vip-resource', VIP_RESOURCE,
       '--bindir', p['bindir']!, '--pgdata', p['pgdata']!, '--pghost', p['pghost']!, '--pgport', p['pgport']!,

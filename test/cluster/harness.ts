@@ -1,4 +1,4 @@
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AgentChoice } from '../../src/lab/cib-commands.js';
 import { clusterStatus, waitForCluster, waitForStreaming } from '../../src/lab/cluster-query.js';
@@ -12,7 +12,7 @@ import { nodeLinkUp } from '../../src/lab/network.js';
 import { findLabNode } from '../../src/lab/state.js';
 import { sqlOnNode } from '../../src/lab/cluster-ops.js';
 import { RESOURCE } from '../../src/lab/cib-commands.js';
-import { runInNodeChecked } from '../../src/lab/node-exec.js';
+import { runInNode, runInNodeChecked } from '../../src/lab/node-exec.js';
 
 /**
  * One lab for every cluster scenario of a test file: brought up once in
@@ -27,6 +27,10 @@ export async function bringLabUp(nodes = 3): Promise<void> {
   await labDown(log);
   await labUp({ nodes, agent: LAB_AGENT, buildRoot: REPO_ROOT, log });
 }
+
+/** Runs the built CLI (dist/pgha.cjs, built by bringLabUp) inside a lab node. */
+export const pghaInNode = (node: string, args: string[], timeoutMs = 180_000) =>
+  runInNode(node, [process.execPath, join(REPO_ROOT, 'dist', 'pgha.cjs'), ...args], { timeoutMs });
 
 /** Tears the lab down, unless PGHA_LAB_KEEP=1 (to read node logs after a failure; the next bringLabUp removes it). */
 export async function bringLabDown(): Promise<void> {

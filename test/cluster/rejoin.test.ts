@@ -4,28 +4,25 @@ import { appendFile, readdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { clearMove, movePromoted, sqlOnNode } from '../../src/lab/cluster-ops.js';
+import { Deadline, pollUntil } from '../../src/exec/deadline.js';
 import { waitForCluster, waitForStreaming } from '../../src/lab/cluster-query.js';
 import { blockReplication } from '../../src/lab/faults.js';
 import { RESOURCE } from '../../src/lab/cib-commands.js';
-import { runInNode, runInNodeChecked } from '../../src/lab/node-exec.js';
+import { runInNodeChecked } from '../../src/lab/node-exec.js';
 import { hostPathOf, PG_BINDIR, PGDATA } from '../../src/lab/node-fs.js';
 import { labNodes, labPowerOff, labPowerOn } from '../../src/lab/power.js';
 import { cleanupResource } from '../../src/lab/rebuild.js';
 import { digest } from '../pg/helpers/rejoin.js';
 import { divergeAndCrash } from './divergence.js';
-import { bringLabDown, bringLabUp, currentPrimary, log, REPO_ROOT, restoreHealthy, updateResource, waitHealthy } from './harness.js';
+import { bringLabDown, bringLabUp, currentPrimary, log, pghaInNode, restoreHealthy, updateResource, waitHealthy } from './harness.js';
 
 const ARCHIVE = '/var/lib/pgha/rewind-archive';
 
-const pghaInNode = (node: string, args: string[]) => runInNode(node, [process.execPath, join(REPO_ROOT, 'dist', 'pgha.cjs'), ...args], { timeoutMs: 180_000 });
 
 /** Waits until a (standby) node has replayed the probe row `n`. */
 async function waitForRow(node: string, n: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (Number(await sqlOnNode(node, `SELECT count(*) FROM rejoin_probe WHERE n = ${n}`)) > 0) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${node} never replayed row ${n}`);
+  const replayed = await pollUntil(Deadline.after(20_000), 200, async () => (Number(await sqlOnNode(node, `SELECT count(*) FROM rejoin_probe WHERE n = ${n}`)) > 0 ? true : undefined));
+  if (!replayed) throw new Error(`${node} never replayed row ${n}`);
 }
 
 /** Waits for Pacemaker to record a failed start of the clone on `node` whose reason matches. */
@@ -109,7 +106,7 @@ describe('a diverged old primary rejoins by itself', { timeout: 10 * 60_000 }, (
       await waitForCluster(`${victim} stopped`, 60_000, (s) => !s.unpromoted.includes(victim) && !s.promoted.includes(victim));
       // crm_mon stops listing an instance while it is still stopping: wait for PostgreSQL itself.
       const pidFile = join(hostPathOf(victim, PGDATA), 'postmaster.pid');
-      for (let i = 0; i < 300 && existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 100));
+      await pollUntil(Deadline.after(30_000), 100, async () => (existsSync(pidFile) ? undefined : true));
       await runInNodeChecked(victim, [join(PG_BINDIR, 'pg_checksums'), '--disable', '--pgdata', PGDATA], { user: 'postgres', timeoutMs: 60_000 });
       await appendFile(join(hostPathOf(victim, PGDATA), 'postgresql.auto.conf'), 'wal_log_hints = off\n');
     } finally {

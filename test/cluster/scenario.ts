@@ -1,6 +1,8 @@
 import { rowsOnNode } from '../../src/lab/cluster-ops.js';
 import { LabWriter, missingAcknowledged, writeOutageMs, type WriteEvent } from '../../src/lab/writer.js';
-import { freshFirstRow, log } from './harness.js';
+import { waitForCluster } from '../../src/lab/cluster-query.js';
+import { labPowerOff } from '../../src/lab/power.js';
+import { currentPrimary, freshFirstRow, log, randomDelay, restoreHealthy } from './harness.js';
 
 /**
  * Runs one fault with the writer going: writes must flow before the fault;
@@ -49,4 +51,24 @@ export async function runWithWriter(
  */
 export function lostOutsideWindow(result: ScenarioResult, windowMs: number): WriteEvent[] {
   return result.missing.filter((e) => e.end < result.faultAt - windowMs || e.start > result.faultAt);
+}
+
+/**
+ * From a healthy cluster, powers the primary's node off at a random moment
+ * within `maxDelayMs` under load; returns once another node is primary with the VIP.
+ */
+export async function crashPrimaryUnderLoad(name: string, maxDelayMs: number): Promise<ScenarioResult & { crashed: string }> {
+  await restoreHealthy();
+  const crashed = await currentPrimary();
+  const result = await runWithWriter(
+    name,
+    async () => {
+      await randomDelay(maxDelayMs);
+      const at = Date.now();
+      await labPowerOff(crashed);
+      return at;
+    },
+    async () => (await waitForCluster('a new primary with the VIP', 90_000, (s) => s.promoted.length === 1 && s.promoted[0] !== crashed && s.vip[0] === s.promoted[0])).promoted[0]!,
+  );
+  return { ...result, crashed };
 }

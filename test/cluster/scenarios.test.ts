@@ -6,7 +6,7 @@ import { blockReplication, cutNodeNetwork, killPostmaster, postmasterPid } from 
 import { labNodes, labPowerOff, labPowerOn, labPowerStatus } from '../../src/lab/power.js';
 import { cleanupResource } from '../../src/lab/rebuild.js';
 import { LAB_AGENT, bringLabDown, bringLabUp, currentPrimary, log, randomDelay, restoreHealthy, sleep, waitHealthy } from './harness.js';
-import { lostOutsideWindow, runWithWriter } from './scenario.js';
+import { crashPrimaryUnderLoad, lostOutsideWindow, runWithWriter } from './scenario.js';
 
 /** Issue 3's failure scenarios against one 3-node lab, each with the writer running. */
 describe(`cluster scenarios (agent ${LAB_AGENT})`, { timeout: 25 * 60_000 }, () => {
@@ -39,21 +39,10 @@ describe(`cluster scenarios (agent ${LAB_AGENT})`, { timeout: 25 * 60_000 }, () 
   });
 
   it('2. the primary node crashes: fenced, a standby promoted, writes back', { timeout: 240_000 }, async () => {
-    await restoreHealthy();
-    const primary = await currentPrimary();
-    const r = await runWithWriter(
-      'primary node crash',
-      async () => {
-        await randomDelay(3_000);
-        const at = Date.now();
-        await labPowerOff(primary);
-        return at;
-      },
-      async () => (await waitForCluster('a new primary with the VIP', 90_000, (s) => s.promoted.length === 1 && s.promoted[0] !== primary && s.vip[0] === s.promoted[0])).promoted[0]!,
-    );
-    assert.notEqual(r.primaryAfter, primary);
+    const r = await crashPrimaryUnderLoad('primary node crash', 3_000);
+    assert.notEqual(r.primaryAfter, r.crashed);
     assert.deepEqual(lostOutsideWindow(r, 1_000), [], 'only writes acknowledged in the last second may be lost');
-    assert.equal(await labPowerStatus(primary), 'off', 'the crashed node stays off after fencing');
+    assert.equal(await labPowerStatus(r.crashed), 'off', 'the crashed node stays off after fencing');
     await restoreHealthy();
   });
 

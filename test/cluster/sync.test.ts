@@ -1,36 +1,18 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { waitForCluster } from '../../src/lab/cluster-query.js';
 import { killPostmaster } from '../../src/lab/faults.js';
 import { labNodes, labPowerOff, labPowerOn } from '../../src/lab/power.js';
 import { LabWriter, missingAcknowledged } from '../../src/lab/writer.js';
 import { rowsOnNode } from '../../src/lab/cluster-ops.js';
-import { join } from 'node:path';
-import { runInNodeChecked } from '../../src/lab/node-exec.js';
 import type { ClusterStatus } from '../../src/pacemaker/status-model.js';
-import { REPO_ROOT, bringLabDown, bringLabUp, currentPrimary, freshFirstRow, log, randomDelay, restoreHealthy, setSyncMode, sleep } from './harness.js';
-import { lostOutsideWindow, runWithWriter, type ScenarioResult } from './scenario.js';
+import { bringLabDown, pghaInNode, bringLabUp, currentPrimary, freshFirstRow, log, restoreHealthy, setSyncMode, sleep } from './harness.js';
+import { crashPrimaryUnderLoad, lostOutsideWindow, runWithWriter } from './scenario.js';
 
 /** `pgha status --json` from a node: what a DBA sees of the synchronous set. */
 async function pghaStatus(node: string): Promise<ClusterStatus> {
-  const r = await runInNodeChecked(node, [process.execPath, join(REPO_ROOT, 'dist', 'pgha.cjs'), 'status', '--json'], { timeoutMs: 30_000 });
+  const r = await pghaInNode(node, ['status', '--json'], 30_000);
+  assert.equal(r.exitCode, 0, r.stderr);
   return JSON.parse(r.stdout) as ClusterStatus;
-}
-
-/** Powers the primary's node off at a random moment under load; returns once another node is primary with the VIP. */
-async function crashPrimaryUnderLoad(name: string): Promise<ScenarioResult> {
-  await restoreHealthy();
-  const primary = await currentPrimary();
-  return runWithWriter(
-    name,
-    async () => {
-      await randomDelay(2_000);
-      const at = Date.now();
-      await labPowerOff(primary);
-      return at;
-    },
-    async () => (await waitForCluster('a new primary with the VIP', 90_000, (s) => s.promoted.length === 1 && s.promoted[0] !== primary && s.vip[0] === s.promoted[0])).promoted[0]!,
-  );
 }
 
 /** Issue 7 in a real cluster: with sync_mode=quorum no acknowledged commit is lost by a failover. */
@@ -42,7 +24,7 @@ describe('synchronous replication managed by the agent (lab)', { timeout: 15 * 6
     await restoreHealthy();
     await setSyncMode('quorum', 1);
     for (let run = 1; run <= 5; run++) {
-      const r = await crashPrimaryUnderLoad(`sync quorum crash ${run}`);
+      const r = await crashPrimaryUnderLoad(`sync quorum crash ${run}`, 2_000);
       assert.deepEqual(r.missing.map((e) => e.n), [], `run ${run}: every acknowledged row is on the new primary ${r.primaryAfter}`);
       assert.ok(r.acknowledged > 40, `run ${run}: writes flowed (${r.acknowledged})`);
     }
@@ -113,7 +95,7 @@ describe('synchronous replication managed by the agent (lab)', { timeout: 15 * 6
     await setSyncMode('off', 1);
     const lost: number[] = [];
     for (let run = 1; run <= 3; run++) {
-      const r = await crashPrimaryUnderLoad(`sync off crash ${run}`);
+      const r = await crashPrimaryUnderLoad(`sync off crash ${run}`, 2_000);
       lost.push(r.missing.length);
       assert.deepEqual(lostOutsideWindow(r, 1_000), [], 'asynchronous replication loses at most what was acknowledged just before the crash');
       assert.ok(r.acknowledged > 40, `run ${run}: writes flowed (${r.acknowledged})`);
