@@ -50,10 +50,13 @@ export async function checkReplicationSettings(ctx: AgentContext): Promise<void>
   let settings;
   try {
     // One postgres -C per setting: run together, they cost one start of the binary on the way to a start.
-    const [walLevel, hotStandby, primaryConninfo, recoveryTargetTimeline] = await Promise.all(
-      ['wal_level', 'hot_standby', 'primary_conninfo', 'recovery_target_timeline'].map(read),
-    );
-    settings = { walLevel: walLevel!, hotStandby: hotStandby!, primaryConninfo: primaryConninfo!, recoveryTargetTimeline: recoveryTargetTimeline! };
+    const [walLevel, hotStandby, primaryConninfo, recoveryTargetTimeline] = await Promise.all([
+      read('wal_level'),
+      read('hot_standby'),
+      read('primary_conninfo'),
+      read('recovery_target_timeline'),
+    ]);
+    settings = { walLevel, hotStandby, primaryConninfo, recoveryTargetTimeline };
   } catch (error) {
     throw argsError(`cannot read the server configuration: ${error instanceof Error ? error.message : String(error)}`);
   }
