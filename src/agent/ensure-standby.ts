@@ -1,6 +1,6 @@
 import { argsError, genericError } from '../ocf/exit-codes.js';
 import { describeState } from '../pg/instance-state.js';
-import { primariesAfterTransition } from '../ocf/notify.js';
+import { promotedAgainInPlace } from '../ocf/notify.js';
 import { rejoinBeforeStart } from '../rejoin/agent-hook.js';
 import type { AgentContext } from './context.js';
 import { recoverInIsolation, startAsStandby } from './lifecycle.js';
@@ -22,9 +22,7 @@ export async function settle(ctx: AgentContext, observation: Observation): Promi
  * it in isolation first would only add a start and a shutdown.
  */
 function recoveredInPlace(ctx: AgentContext): boolean {
-  const n = ctx.env.notification;
-  if (!n?.unames.promote.includes(ctx.node)) return false;
-  const inPlace = primariesAfterTransition(n).every((node) => node === ctx.node);
+  const inPlace = ctx.env.notification !== undefined && promotedAgainInPlace(ctx.env.notification, ctx.node);
   if (inPlace) ctx.log.info('crashed primary promoted again in this transition: its local WAL is replayed by the standby start, then promote');
   return inPlace;
 }

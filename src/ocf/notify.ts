@@ -44,6 +44,12 @@ export function nodesAfterTransition(n: Notification): string[] {
   return [...new Set([...n.unames.active, ...n.unames.start])].filter((node) => !stopping.has(node));
 }
 
+/** No node but `node` is or becomes primary in this transition (a recovery in place, or a cluster start). */
+export const noOtherPrimaryAfterTransition = (n: Notification, node: string): boolean => primariesAfterTransition(n).every((p) => p === node);
+
+/** Pacemaker's recovery in place of `node`'s primary: promoted again in this transition, no other primary anywhere. */
+export const promotedAgainInPlace = (n: Notification, node: string): boolean => n.unames.promote.includes(node) && noOtherPrimaryAfterTransition(n, node);
+
 /** Nodes holding the promoted role once the transition is over: (promoted − demote − stop) ∪ promote. */
 export function primariesAfterTransition(n: Notification): string[] {
   const leaving = new Set([...n.unames.demote, ...n.unames.stop]);

@@ -3,7 +3,7 @@ import { endOrphanedProcesses } from '../agent/lifecycle.js';
 import type { Observation } from '../agent/observe.js';
 import { getProcessDeadline } from '../exec/run.js';
 import { genericError } from '../ocf/exit-codes.js';
-import { primariesAfterTransition } from '../ocf/notify.js';
+import { noOtherPrimaryAfterTransition } from '../ocf/notify.js';
 import { readControldata } from '../pg/controldata.js';
 import { readServerSetting } from '../pg/settings.js';
 import { planRejoin, rewindBlocker } from './policy.js';
@@ -40,7 +40,7 @@ export async function rejoinBeforeStart(ctx: AgentContext, observation: Observat
     ctx.log.info('demoted in this transition: history check not needed');
     return 'not-checked';
   }
-  if (notification && primariesAfterTransition(notification).every((node) => node === ctx.node)) {
+  if (notification && noOtherPrimaryAfterTransition(notification, ctx.node)) {
     // No other node is or becomes primary (this node's own recovery, or a cluster start): nothing to
     // compare with, and the primary_conninfo target (the VIP) may not exist right now, so trying costs seconds.
     ctx.log.info('no other node is primary in this transition: history check not needed');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readOcfEnvironment } from '../../../src/ocf/environment.js';
 import { exitReasonLine, redactSecrets } from '../../../src/ocf/log.js';
-import { nodesAfterTransition, parseNotification, primariesAfterTransition } from '../../../src/ocf/notify.js';
+import { nodesAfterTransition, noOtherPrimaryAfterTransition, parseNotification, primariesAfterTransition, promotedAgainInPlace } from '../../../src/ocf/notify.js';
 
 describe('readOcfEnvironment', () => {
   it('treats a monitor without CRM_meta_interval as a probe (Pacemaker passes none)', () => {
@@ -58,6 +58,17 @@ describe('parseNotification', () => {
     assert.deepEqual(primariesAfterTransition(rejoin), ['node2']);
     const failover = parseNotification({ notify_type: 'pre', notify_operation: 'promote', notify_promoted_uname: 'node1', notify_stop_uname: 'node1', notify_promote_uname: 'node2' })!;
     assert.deepEqual(primariesAfterTransition(failover), ['node2']);
+  });
+  it("tells a recovery in place of the primary from the rest", () => {
+    const recovery = parseNotification({ notify_type: 'pre', notify_operation: 'start', notify_promoted_uname: 'node1', notify_demote_uname: 'node1', notify_stop_uname: 'node1', notify_start_uname: 'node1', notify_promote_uname: 'node1' })!;
+    assert.equal(promotedAgainInPlace(recovery, 'node1'), true);
+    assert.equal(promotedAgainInPlace(recovery, 'node2'), false);
+    const failover = parseNotification({ notify_type: 'pre', notify_operation: 'start', notify_promoted_uname: 'node1', notify_stop_uname: 'node1', notify_start_uname: 'node1', notify_promote_uname: 'node2' })!;
+    assert.equal(promotedAgainInPlace(failover, 'node1'), false, 'another node becomes primary');
+    assert.equal(noOtherPrimaryAfterTransition(failover, 'node1'), false);
+    const clusterStart = parseNotification({ notify_type: 'pre', notify_operation: 'start', notify_start_uname: 'node1 node2' })!;
+    assert.equal(noOtherPrimaryAfterTransition(clusterStart, 'node1'), true);
+    assert.equal(promotedAgainInPlace(clusterStart, 'node1'), false, 'started, not promoted in this transition');
   });
 });
 
