@@ -62,6 +62,16 @@ export async function scoreFromStandby(ctx: AgentContext, status: LocalStatus | 
   await saveLocalState(ctx.env.instance, state);
 }
 
+/**
+ * After start or demote: the standby scores itself, unless this same transition
+ * promotes it next (a recovery in place), where a score change would abort the
+ * transition and make Pacemaker choose a new primary from scratch.
+ */
+export async function scoreAsStandbyUnlessPromotedNext(ctx: AgentContext, status: LocalStatus | undefined): Promise<void> {
+  if (ctx.env.notification?.unames.promote.includes(ctx.node)) return;
+  await scoreFromStandby(ctx, status);
+}
+
 /** Forces a score now (promote, stop, election redirect), keeping the local state in step. */
 export async function forceScore(ctx: AgentContext, node: string, score: number): Promise<void> {
   const state = await loadLocalState(ctx.env.instance);

@@ -25,6 +25,23 @@ describe('agent life cycle on real PostgreSQL', () => {
   const sql = (i: TestInstance, text: string) =>
     withConnection({ host: i.socketDir, port: i.port, user: 'postgres' }, async (c) => (await c.query(text)).rows);
   const postmasterPid = async (i: TestInstance) => Number((await readFile(join(i.datadir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  const rowCount = async (i: TestInstance) => (await sql(i, 'select count(*)::int as n from t'))[0]!.n as number;
+  /** Commits row n on the primary, then kills its postmaster: the monitor reports a failed primary. */
+  const crashPrimaryAfterCommit = async (n: number) => {
+    await sql(pair.primary, `insert into t values (${n})`);
+    process.kill(await postmasterPid(pair.primary), 'SIGKILL');
+    const failed = await monitor(pair.primary);
+    assert.equal(failed.code, OCF.FAILED_PROMOTED, failed.stderr);
+    assert.match(failed.reason ?? '', /crashed primary/);
+  };
+  /** The notify variables Pacemaker passes to each action of node1's recovery in place. */
+  const inPlaceRecovery = (extra: Record<string, string>) => ({
+    OCF_RESKEY_CRM_meta_notify_demote_uname: 'node1',
+    OCF_RESKEY_CRM_meta_notify_promote_uname: 'node1',
+    OCF_RESKEY_CRM_meta_notify_active_uname: 'node1 node2',
+    OCF_RESKEY_CRM_meta_notify_all_uname: 'node1 node2',
+    ...extra,
+  });
 
   before(async () => {
     pair = await createPair(55432);
@@ -100,11 +117,7 @@ describe('agent life cycle on real PostgreSQL', () => {
   });
 
   it('kill -9 of the primary postmaster is a failed primary (9), then demote recovers it in isolation to a standby', async () => {
-    await sql(pair.primary, 'insert into t values (2)');
-    process.kill(await postmasterPid(pair.primary), 'SIGKILL');
-    const failed = await monitor(pair.primary);
-    assert.equal(failed.code, OCF.FAILED_PROMOTED, failed.stderr);
-    assert.match(failed.reason ?? '', /crashed primary/);
+    await crashPrimaryAfterCommit(2);
     const demoted = await act('demote', pair.primary);
     assert.equal(demoted.code, OCF.SUCCESS, demoted.stderr);
     assert.match(demoted.stderr, /crash recovery in isolation/);
@@ -115,18 +128,8 @@ describe('agent life cycle on real PostgreSQL', () => {
   });
 
   it('kill -9 of the primary in a recovery in place (demote, stop, start, promote): demote leaves the crash to start, which replays it as a standby, nothing is lost', async () => {
-    await sql(pair.primary, 'insert into t values (3)');
-    process.kill(await postmasterPid(pair.primary), 'SIGKILL');
-    assert.equal((await monitor(pair.primary)).code, OCF.FAILED_PROMOTED);
-    // What Pacemaker passes to each action of that transition.
-    const recovery = {
-      OCF_RESKEY_CRM_meta_notify_demote_uname: 'node1',
-      OCF_RESKEY_CRM_meta_notify_stop_uname: 'node1',
-      OCF_RESKEY_CRM_meta_notify_start_uname: 'node1',
-      OCF_RESKEY_CRM_meta_notify_promote_uname: 'node1',
-      OCF_RESKEY_CRM_meta_notify_active_uname: 'node1 node2',
-      OCF_RESKEY_CRM_meta_notify_all_uname: 'node1 node2',
-    };
+    await crashPrimaryAfterCommit(3);
+    const recovery = inPlaceRecovery({ OCF_RESKEY_CRM_meta_notify_stop_uname: 'node1', OCF_RESKEY_CRM_meta_notify_start_uname: 'node1' });
     const demoted = await act('demote', pair.primary, recovery);
     assert.equal(demoted.code, OCF.SUCCESS, demoted.stderr);
     assert.match(demoted.stderr, /nothing to demote, start recovers it/);
@@ -136,11 +139,26 @@ describe('agent life cycle on real PostgreSQL', () => {
     assert.match(started.stderr, /local WAL is replayed by the standby start, then promote/);
     assert.doesNotMatch(started.stderr, /crash recovery in isolation/);
     assert.equal((await monitor(pair.primary)).code, OCF.SUCCESS, 'a consistent standby before promote');
-    assert.deepEqual(await sql(pair.primary, 'select count(*)::int as n from t'), [{ n: 3 }], 'the crashed primary\'s last commit was replayed');
+    assert.equal(await rowCount(pair.primary), 3, "the crashed primary's last commit was replayed");
     const promoted = await act('promote', pair.primary, recovery);
     assert.equal(promoted.code, OCF.SUCCESS, promoted.stderr);
     assert.equal((await monitor(pair.primary)).code, OCF.RUNNING_PROMOTED);
     assert.deepEqual(await sql(pair.primary, 'select count(*)::int as n from t'), [{ n: 3 }]);
+  });
+
+  it('kill -9 of the primary recovered in place by on-fail=demote (demote, promote): demote replays the crash as a standby, nothing is lost', async () => {
+    await crashPrimaryAfterCommit(4);
+    // No stop, no start in this transition.
+    const recovery = inPlaceRecovery({ OCF_RESKEY_CRM_meta_notify_promoted_uname: 'node1' });
+    const demoted = await act('demote', pair.primary, recovery);
+    assert.equal(demoted.code, OCF.SUCCESS, demoted.stderr);
+    assert.match(demoted.stderr, /local WAL is replayed by the standby start, then promote/);
+    assert.doesNotMatch(demoted.stderr, /crash recovery in isolation|crm_attribute|promotion score/, demoted.stderr);
+    assert.equal((await monitor(pair.primary)).code, OCF.SUCCESS, 'a consistent standby before promote');
+    assert.equal(await rowCount(pair.primary), 4, "the crashed primary's last commit was replayed");
+    const promoted = await act('promote', pair.primary, recovery);
+    assert.equal(promoted.code, OCF.SUCCESS, promoted.stderr);
+    assert.equal((await monitor(pair.primary)).code, OCF.RUNNING_PROMOTED);
   });
 
   it('kill -9 of the standby postmaster is a generic failure (1); stop then start recovers it', async () => {

@@ -3,7 +3,7 @@ import type { AgentContext } from '../context.js';
 import { ensureStandby, settle } from '../ensure-standby.js';
 import { stopInstance } from '../lifecycle.js';
 import { observe } from '../observe.js';
-import { scoreFromStandby } from '../scoring.js';
+import { scoreAsStandbyUnlessPromotedNext } from '../scoring.js';
 
 /**
  * demote: PostgreSQL cannot demote online, so a clean stop then a start as
@@ -23,8 +23,10 @@ export async function demote(ctx: AgentContext): Promise<OcfExitCode> {
     await stopInstance(ctx);
     current = await observe(ctx);
   }
+  // A crashed primary not stopped in this transition (on-fail=demote, the recommended recovery) comes up
+  // as a standby here: replaying its own WAL when promoted again in place, recovered in isolation otherwise.
   const standby = await ensureStandby(ctx, current);
-  await scoreFromStandby(ctx, standby.status);
+  await scoreAsStandbyUnlessPromotedNext(ctx, standby.status);
   ctx.log.info('demoted: running as a standby');
   return OCF.SUCCESS;
 }

@@ -2,7 +2,7 @@ import { OCF, type OcfExitCode } from '../../ocf/exit-codes.js';
 import type { AgentContext } from '../context.js';
 import { ensureStandby } from '../ensure-standby.js';
 import { observe } from '../observe.js';
-import { scoreFromStandby } from '../scoring.js';
+import { scoreAsStandbyUnlessPromotedNext } from '../scoring.js';
 import { checkCloneConfiguration, checkLocalInstallation } from '../validate.js';
 
 /** start: always as a standby (promotion is Pacemaker's separate decision); 0 if already running as one. */
@@ -10,9 +10,7 @@ export async function start(ctx: AgentContext): Promise<OcfExitCode> {
   checkCloneConfiguration(ctx);
   await checkLocalInstallation(ctx);
   const running = await ensureStandby(ctx, await observe(ctx));
-  // Restarted to be promoted again in this transition (a recovery in place): keep the score, whose
-  // change would abort the transition; otherwise score as a standby.
-  if (!ctx.env.notification?.unames.promote.includes(ctx.node)) await scoreFromStandby(ctx, running.status);
+  await scoreAsStandbyUnlessPromotedNext(ctx, running.status);
   ctx.log.info('running as a standby');
   return OCF.SUCCESS;
 }
