@@ -1,4 +1,5 @@
 import { RECOMMENDED_MONITOR_INTERVAL_S } from '../agent/metadata.js';
+import { FAILURE_RECOVERY } from '../pacemaker/configure-plan.js';
 
 /**
  * The pcs commands that configure a PostgreSQL HA cluster: cluster options,
@@ -38,12 +39,21 @@ export const AGENT_TYPES: Record<AgentChoice, string> = {
 interface Ops {
   promotedMonitor: string;
   unpromotedMonitor: string;
+  /** on-fail of the promoted monitor and of demote; Pacemaker's defaults when absent. */
+  onFail?: { promotedMonitor: string; demote: string };
 }
 
-/** PAF's quick start intervals (15 s / 16 s); pgha's from its own meta-data (the one source pgha configure reads too). */
+/**
+ * PAF's quick start (15 s / 16 s, Pacemaker's default recovery); pgha's as `pgha configure` writes
+ * them: intervals from its meta-data, in-place recovery by demote then promote.
+ */
 export const MONITOR_INTERVALS: Record<AgentChoice, Ops> = {
   paf: { promotedMonitor: '15s', unpromotedMonitor: '16s' },
-  pgha: { promotedMonitor: `${RECOMMENDED_MONITOR_INTERVAL_S}s`, unpromotedMonitor: `${RECOMMENDED_MONITOR_INTERVAL_S + 1}s` },
+  pgha: {
+    promotedMonitor: `${RECOMMENDED_MONITOR_INTERVAL_S}s`,
+    unpromotedMonitor: `${RECOMMENDED_MONITOR_INTERVAL_S + 1}s`,
+    onFail: { promotedMonitor: FAILURE_RECOVERY.promotedMonitorOnFail, demote: FAILURE_RECOVERY.demoteOnFail },
+  },
 };
 
 /** Pacemaker's default load-threshold, for one node on its own machine. */
@@ -80,8 +90,8 @@ export function clusterCommands(spec: ClusterSpec, cibFile: string): string[][] 
       'op', 'start', 'timeout=60s',
       'op', 'stop', 'timeout=60s',
       'op', 'promote', 'timeout=30s',
-      'op', 'demote', 'timeout=120s',
-      'op', 'monitor', `interval=${ops.promotedMonitor}`, 'timeout=10s', 'role=Promoted',
+      'op', 'demote', 'timeout=120s', ...(ops.onFail ? [`on-fail=${ops.onFail.demote}`] : []),
+      'op', 'monitor', `interval=${ops.promotedMonitor}`, 'timeout=10s', 'role=Promoted', ...(ops.onFail ? [`on-fail=${ops.onFail.promotedMonitor}`] : []),
       'op', 'monitor', `interval=${ops.unpromotedMonitor}`, 'timeout=10s', 'role=Unpromoted',
       'op', 'notify', 'timeout=60s',
       'promotable', 'notify=true', 'promoted-max=1', 'promoted-node-max=1',

@@ -36,6 +36,19 @@ export const RESOURCE_DEFAULTS = {
 } as const;
 
 /**
+ * How Pacemaker recovers a failed primary. With on-fail=demote on the promoted
+ * monitor, a crashed primary that is still the best candidate is recovered in
+ * place by demote then promote (demote starts it as a standby replaying its own
+ * WAL): two actions and four notification rounds, where the default restart runs
+ * demote, stop, start and promote with eight. Demote would otherwise inherit
+ * on-fail=demote from that monitor; a failed demote is a restart (and a failed
+ * stop fences). These failures count towards migration-threshold like any other
+ * (Pacemaker 2.1 sums a node's fail counts), so a primary that keeps crashing
+ * is stopped there and a standby promoted.
+ */
+export const FAILURE_RECOVERY = { promotedMonitorOnFail: 'demote', demoteOnFail: 'restart' } as const;
+
+/**
  * Two nodes: a fence race is won by the partition holding the primary, because the promoted
  * instance counts priority + 1 and the other side waits priority-fencing-delay before fencing.
  * The delay must stay above twice any pcmk_delay_base / pcmk_delay_max of the fence devices.
@@ -79,8 +92,14 @@ function desiredConfiguration(o: ConfigureOptions): Desired {
     clone: cloneId(o.resource),
     params: params.filter((p): p is [string, string | number] => p[1] !== undefined).map(([k, v]) => [k, String(v)]),
     operations: [
-      ...OPERATION_TIMEOUTS.map(([name, timeout]): [string, [string, string][]] => [name, [['timeout', timeout]]]),
-      ['monitor', [['interval', `${o.monitorInterval}s`], ['role', 'Promoted'], ['timeout', MONITOR_TIMEOUT]]],
+      ...OPERATION_TIMEOUTS.map(([name, timeout]): [string, [string, string][]] => [
+        name,
+        [['timeout', timeout], ...(name === 'demote' ? [['on-fail', FAILURE_RECOVERY.demoteOnFail] as [string, string]] : [])],
+      ]),
+      [
+        'monitor',
+        [['interval', `${o.monitorInterval}s`], ['role', 'Promoted'], ['timeout', MONITOR_TIMEOUT], ['on-fail', FAILURE_RECOVERY.promotedMonitorOnFail]],
+      ],
       ['monitor', [['interval', `${o.monitorInterval + 1}s`], ['role', 'Unpromoted'], ['timeout', MONITOR_TIMEOUT]]],
     ],
     cloneMeta: [...Object.entries(CLONE_META), ...(twoNodes ? [['priority', TWO_NODE.clonePriority] as [string, string]] : [])],

@@ -103,6 +103,12 @@ export async function updateResource(params: Record<string, string>): Promise<vo
   await runInNodeChecked(from, ['pcs', 'resource', 'update', RESOURCE, ...Object.entries(params).map(([k, v]) => `${k}=${v}`)], { timeoutMs: 60_000 });
 }
 
+/** Sets on-fail of one operation of the clone by its id (pcs names them <resource>-<action>-interval-<interval>). */
+export async function setOperationOnFail(operationId: string, onFail: string): Promise<void> {
+  const from = (await clusterStatus())?.promoted[0] ?? (await labNodes())[0]!;
+  await runInNodeChecked(from, ['cibadmin', '--modify', '--xml-text', `<op id="${operationId}" on-fail="${onFail}"/>`], { timeoutMs: 30_000 });
+}
+
 /** sync_mode and sync_count on the live resource: reloadable, so no instance restarts. */
 export async function setSyncMode(mode: string, count: number): Promise<void> {
   await updateResource({ sync_mode: mode, sync_count: String(count) });

@@ -5,7 +5,9 @@ import { clusterStatus, waitForCluster } from '../../src/lab/cluster-query.js';
 import { blockReplication, cutNodeNetwork, killPostmaster, postmasterPid } from '../../src/lab/faults.js';
 import { labNodes, labPowerOff, labPowerOn, labPowerStatus } from '../../src/lab/power.js';
 import { cleanupResource } from '../../src/lab/rebuild.js';
-import { LAB_AGENT, bringLabDown, bringLabUp, currentPrimary, log, randomDelay, restoreHealthy, sleep, waitHealthy } from './harness.js';
+import { MONITOR_INTERVALS, RESOURCE } from '../../src/lab/cib-commands.js';
+import { runInNodeChecked } from '../../src/lab/node-exec.js';
+import { LAB_AGENT, bringLabDown, bringLabUp, currentPrimary, log, randomDelay, restoreHealthy, setOperationOnFail, sleep, waitHealthy } from './harness.js';
 import { crashPrimaryUnderLoad, lostOutsideWindow, runWithWriter } from './scenario.js';
 
 /** Issue 3's failure scenarios against one 3-node lab, each with the writer running. */
@@ -15,12 +17,13 @@ describe(`cluster scenarios (agent ${LAB_AGENT})`, { timeout: 25 * 60_000 }, () 
 
   const standbysOf = async (primary: string) => (await labNodes()).filter((n) => n !== primary);
 
-  it('1. kill -9 of the primary postmaster: recovered, no acknowledged write lost', { timeout: 180_000 }, async () => {
+  /** kill -9 of the primary's postmaster at a random moment, the writer running; recovered in place. */
+  async function killPrimaryPostmaster(name: string) {
     await restoreHealthy();
     const primary = await currentPrimary();
     let killed = 0;
     const r = await runWithWriter(
-      'postmaster kill',
+      name,
       async () => {
         await randomDelay(5_000);
         const at = Date.now();
@@ -34,7 +37,49 @@ describe(`cluster scenarios (agent ${LAB_AGENT})`, { timeout: 25 * 60_000 }, () 
     );
     assert.deepEqual(r.missing, [], 'crash recovery keeps every acknowledged commit');
     assert.ok(r.outageMs !== undefined && r.outageMs < 60_000, `writes came back (${r.outageMs} ms)`);
+    if (LAB_AGENT === 'pgha') assert.equal(r.primaryAfter, primary, 'the crashed primary, the most advanced node, is recovered in place');
     await cleanupResource(r.primaryAfter);
+    await restoreHealthy();
+  }
+
+  it('1. kill -9 of the primary postmaster: recovered, no acknowledged write lost', { timeout: 180_000 }, async () => {
+    await killPrimaryPostmaster('postmaster kill');
+  });
+
+  const pghaOnly = { skip: LAB_AGENT !== 'pgha' && 'the recovery settings are pgha configure\'s' };
+  const promotedMonitorId = `${RESOURCE}-monitor-interval-${MONITOR_INTERVALS.pgha.promotedMonitor}`;
+
+  it("1b. the same with Pacemaker's default recovery (demote, stop, start, promote): a CIB written before on-fail=demote", { ...pghaOnly, timeout: 180_000 }, async () => {
+    await setOperationOnFail(promotedMonitorId, 'restart');
+    try {
+      await killPrimaryPostmaster('postmaster kill, on-fail=restart');
+    } finally {
+      await setOperationOnFail(promotedMonitorId, 'demote');
+    }
+  });
+
+  it('1c. a primary that keeps crashing: at migration-threshold a standby takes over, and the old primary rejoins after a cleanup', { ...pghaOnly, timeout: 240_000 }, async () => {
+    await restoreHealthy();
+    const primary = await currentPrimary();
+    // Four in-place recoveries already counted on this node: the next failure is the fifth.
+    const failCount = `fail-count-${RESOURCE}#monitor_${Number.parseInt(MONITOR_INTERVALS.pgha.promotedMonitor, 10) * 1000}`;
+    await runInNodeChecked(primary, ['attrd_updater', '--name', failCount, '--update', '4', '--node', primary], { timeoutMs: 30_000 });
+    const r = await runWithWriter(
+      'postmaster kill at migration-threshold',
+      async () => {
+        await randomDelay(3_000);
+        const at = Date.now();
+        await killPostmaster(primary);
+        return at;
+      },
+      async () => (await waitForCluster('a standby promoted, the VIP with it', 90_000, (st) => st.promoted.length === 1 && st.promoted[0] !== primary && st.vip[0] === st.promoted[0])).promoted[0]!,
+    );
+    assert.notEqual(r.primaryAfter, primary);
+    assert.deepEqual(lostOutsideWindow(r, 1_000), [], 'only writes acknowledged in the last second may be lost');
+    // The cleanup clears the fail count: the old primary starts again, rejoining the new primary's history.
+    await cleanupResource(primary);
+    await waitHealthy(120_000, r.primaryAfter);
+    await waitFor(`${primary} streaming from ${r.primaryAfter}`, 60_000, async () => (await streamingStandbys(r.primaryAfter)).includes(primary));
     await restoreHealthy();
   });
 

@@ -46,9 +46,16 @@ describe('cluster commands (pcs)', () => {
     assert.ok(joined('pgha').some((c) => c.includes('resource create pgsqld ocf:pgha:postgresql bindir=/usr/lib/postgresql/15/bin pgdata=/var/lib/postgresql/15/lab')));
   });
 
-  it("uses PAF's quick-start monitor intervals for PAF", () => {
+  it("uses PAF's quick start for PAF: its monitor intervals, Pacemaker's default recovery", () => {
     const create = joined('paf').find((c) => c.includes('resource create pgsqld'))!;
     assert.match(create, /op monitor interval=15s timeout=10s role=Promoted op monitor interval=16s timeout=10s role=Unpromoted/);
+    assert.doesNotMatch(create, /on-fail/);
+  });
+
+  it("uses pgha configure's recovery for pgha: a failed primary recovered in place by demote", () => {
+    const create = joined('pgha').find((c) => c.includes('resource create pgsqld'))!;
+    assert.match(create, /op demote timeout=120s on-fail=restart /);
+    assert.match(create, /op monitor interval=3s timeout=10s role=Promoted on-fail=demote /);
   });
 
   it('colocates the VIP with the promoted instance, ordered asymmetrically after promote and before demote', () => {

@@ -77,9 +77,9 @@ function assertConfiguration(xml: string, twoNodes: boolean): void {
     assert.match(xml, new RegExp(`<nvpair (?=[^>]*name="${name}")(?=[^>]*value="${value}")`), `${name}=${value}`);
   }
   assert.equal(/name="priority-fencing-delay"/.test(xml), twoNodes);
-  assert.match(xml, /<op (?=[^>]*name="monitor")(?=[^>]*interval="3s")(?=[^>]*role="Promoted")(?=[^>]*timeout="10s")/);
+  assert.match(xml, /<op (?=[^>]*name="monitor")(?=[^>]*interval="3s")(?=[^>]*role="Promoted")(?=[^>]*timeout="10s")(?=[^>]*on-fail="demote")/);
   assert.match(xml, /<op (?=[^>]*name="monitor")(?=[^>]*interval="4s")(?=[^>]*role="Unpromoted")(?=[^>]*timeout="10s")/);
-  assert.match(xml, /<op (?=[^>]*name="demote")(?=[^>]*timeout="120s")/);
+  assert.match(xml, /<op (?=[^>]*name="demote")(?=[^>]*timeout="120s")(?=[^>]*on-fail="restart")/);
   assert.match(xml, /<rsc_colocation (?=[^>]*rsc="pgsqld-vip")(?=[^>]*with-rsc="pgsqld-clone")(?=[^>]*with-rsc-role="Promoted")(?=[^>]*score="INFINITY")/);
   for (const [first, then] of [['promote', 'start'], ['demote', 'stop']]) {
     assert.match(

@@ -14,8 +14,8 @@ const base = {
 
 const PG_OPS = [
   'op', 'start', 'timeout=60s', 'op', 'stop', 'timeout=60s', 'op', 'promote', 'timeout=60s',
-  'op', 'demote', 'timeout=120s', 'op', 'notify', 'timeout=60s',
-  'op', 'monitor', 'interval=3s', 'role=Promoted', 'timeout=10s',
+  'op', 'demote', 'timeout=120s', 'on-fail=restart', 'op', 'notify', 'timeout=60s',
+  'op', 'monitor', 'interval=3s', 'role=Promoted', 'timeout=10s', 'on-fail=demote',
   'op', 'monitor', 'interval=4s', 'role=Unpromoted', 'timeout=10s',
 ];
 
@@ -60,7 +60,7 @@ test('every agent parameter is passed through, in PAF names; custom resource nam
     'start_opts=-c config_file=/etc/postgresql/15/main/postgresql.conf',
   ]);
   assert.ok(create.includes('maxlag=16777216'));
-  assert.ok(create.join(' ').includes('op monitor interval=5s role=Promoted timeout=10s op monitor interval=6s role=Unpromoted'));
+  assert.ok(create.join(' ').includes('op monitor interval=5s role=Promoted timeout=10s on-fail=demote op monitor interval=6s role=Unpromoted'));
   const text = formatPlan(buildPcsPlan(o));
   assert.match(text, / 'start_opts=-c config_file=\/etc\/postgresql\/15\/main\/postgresql.conf' /);
   assert.match(text, /resource create pg-vip ocf:heartbeat:IPaddr2 ip=10.20.0.100 cidr_netmask=24 nic=eth1 /);
