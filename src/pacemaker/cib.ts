@@ -1,5 +1,6 @@
 import { syncSetProperty } from '../sync/cib-set.js';
 import { parsePublishedSet, type SyncSet } from '../sync/plan.js';
+import type { CibOperation } from './recovery-settings.js';
 import { attr, child, children, descendants, nvpairs, parseXml, type XmlElement } from './xml.js';
 
 export interface CibNode {
@@ -13,6 +14,7 @@ export interface CibPgResource {
   cloneId?: string;
   params: Record<string, string>;
   cloneMeta: Record<string, string>;
+  operations: CibOperation[];
 }
 
 export interface CibFenceDevice {
@@ -60,18 +62,9 @@ export async function parseCib(xml: string): Promise<Cib> {
   });
   const pgResources: CibPgResource[] = [];
   for (const clone of children(resources, 'clone')) {
-    for (const primitive of children(clone, 'primitive').filter(isPgAgent)) {
-      pgResources.push({
-        primitiveId: attr(primitive, 'id')!,
-        cloneId: attr(clone, 'id')!,
-        params: nvpairs(primitive, 'instance_attributes'),
-        cloneMeta: nvpairs(clone, 'meta_attributes'),
-      });
-    }
+    for (const primitive of children(clone, 'primitive').filter(isPgAgent)) pgResources.push(pgResource(primitive, clone));
   }
-  for (const primitive of children(resources, 'primitive').filter(isPgAgent)) {
-    pgResources.push({ primitiveId: attr(primitive, 'id')!, params: nvpairs(primitive, 'instance_attributes'), cloneMeta: {} });
-  }
+  for (const primitive of children(resources, 'primitive').filter(isPgAgent)) pgResources.push(pgResource(primitive));
   const fenceDevices = descendants(resources, 'primitive')
     .filter((p) => attr(p, 'class') === 'stonith')
     .map((p) => {
@@ -98,6 +91,22 @@ export async function parseCib(xml: string): Promise<Cib> {
     fenceDevices,
     fencingLevels,
     nodeAttributes,
+  };
+}
+
+function pgResource(primitive: XmlElement, clone?: XmlElement): CibPgResource {
+  const operations = children(child(primitive, 'operations'), 'op').map((op) => ({
+    name: attr(op, 'name') ?? '',
+    ...opt('interval', attr(op, 'interval')),
+    ...opt('role', attr(op, 'role')),
+    ...opt('onFail', attr(op, 'on-fail')),
+  }));
+  return {
+    primitiveId: attr(primitive, 'id')!,
+    ...(clone ? { cloneId: attr(clone, 'id')! } : {}),
+    params: nvpairs(primitive, 'instance_attributes'),
+    cloneMeta: clone ? nvpairs(clone, 'meta_attributes') : {},
+    operations,
   };
 }
 

@@ -1,5 +1,6 @@
 import { formatBytes, renderTable } from '../cli/format/table.js';
 import { formatStandbyNames } from '../sync/plan.js';
+import { describeRecoveryWarning } from './recovery-settings.js';
 import type { ClusterStatus, NodeStatus, SyncWarning } from './status-model.js';
 
 const HEADERS = ['NODE', 'PACEMAKER', 'ROLE', 'POSTGRESQL', 'TL', 'LSN (RECEIVE/REPLAY)', 'LAG', 'SYNC', 'SCORE', 'LAST FAILURE', 'FENCING'];
@@ -15,6 +16,7 @@ export function formatStatus(status: ClusterStatus): string {
   const notes = [
     ...status.nodes.filter((n) => n.postgresDetail).map((n) => `  ${n.node}: ${n.postgresDetail}`),
     ...status.syncWarnings.map((w) => `  WARNING: ${describeSyncWarning(w)}`),
+    ...status.recoveryWarnings.map((w) => `  NOTE: ${describeRecoveryWarning(w)}`),
   ];
   return `${header}\n${syncLine(status)}\n\n${renderTable(HEADERS, status.nodes.map(cells))}${notes.length ? `\n${notes.join('\n')}\n` : ''}`;
 }

@@ -4,6 +4,7 @@ import type { Cib, CibPgResource } from './cib.js';
 import { fenceDevicesFor, publishedSyncSet } from './cib.js';
 import { failuresOf, nodeState, rolesByNode, type CrmMon, type MonFailure, type NodeState } from './crm-mon.js';
 import { lsnDiff, type PgProbe, type ReplicationRow } from './pg-probe.js';
+import { recoveryWarnings, type RecoveryWarning } from './recovery-settings.js';
 
 export type PgState = 'primary' | 'streaming' | 'standby' | 'unreachable';
 
@@ -46,6 +47,8 @@ export interface ClusterStatus {
   syncCount: number;
   publishedSet: SyncSet;
   syncWarnings: SyncWarning[];
+  /** Where the CIB recovers a failed primary otherwise than pgha configure would. */
+  recoveryWarnings: RecoveryWarning[];
   nodes: NodeStatus[];
 }
 
@@ -129,6 +132,7 @@ export function buildClusterStatus({ mon, cib, resource, addresses, probes }: St
     syncCount,
     publishedSet,
     syncWarnings: syncMode === 'off' || !primaryNode ? [] : syncWarnings(publishedSet, primaryNode, nodes),
+    recoveryWarnings: recoveryWarnings(resource.operations),
     nodes,
   };
 }

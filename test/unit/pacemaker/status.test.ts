@@ -171,3 +171,15 @@ test('LSN arithmetic', () => {
   assert.equal(lsnDiff('0/10', '0/20'), 0);
   assert.throws(() => lsnToBigInt('nope'), /not an LSN/);
 });
+
+test("a CIB recovering a crashed primary by restart (PAF's operations kept after a migration): status says what on-fail=demote would change", async () => {
+  const probe = probes({ node1: primary, node2: standby('0/5000148'), node3: standby('0/5000148') }).probe;
+  const configured = await takeSnapshot({ runner: fixtureRunner('healthy').runner, probe, hosts: new Map(), pgTimeoutMs: 500 });
+  assert.deepEqual(configured.status.recoveryWarnings, [], "pgha configure's CIB");
+  const pafOperations = fixture('healthy.cib.xml').replace(/ on-fail="[a-z]+"/g, '');
+  const cibCommand = fixtureRunner('healthy').runner;
+  const runner = async (file: string, args: readonly string[]) => (file === 'cibadmin' ? ok('cibadmin', pafOperations) : cibCommand(file, args));
+  const { status } = await takeSnapshot({ runner, probe, hosts: new Map(), pgTimeoutMs: 500 });
+  assert.deepEqual(status.recoveryWarnings, [{ kind: 'primary-restarted', onFail: 'restart (default)' }]);
+  assert.match(formatStatus(status), /^ {2}NOTE: the Promoted monitor has on-fail=restart \(default\): a crashed primary is recovered by demote, stop, start and promote/m);
+});
