@@ -17,14 +17,27 @@ process.on('SIGTERM', () => {
 const emit = (event: object) => process.stdout.write(`${JSON.stringify(event)}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function connected(): Promise<pg.Client> {
-  if (client) return client;
+/**
+ * While there is no connection, a new attempt starts every ATTEMPT_SPACING_MS (each with its own
+ * timeout), and the first to connect serves the writes. One attempt at a time would measure the
+ * outage in steps of its timeout: a SYN sent before the VIP moved is answered by nobody, and only
+ * the next attempt reaches the new primary.
+ */
+const ATTEMPT_SPACING_MS = 100;
+const CONNECT_TIMEOUT_MS = 800;
+const MAX_ATTEMPTS_IN_FLIGHT = CONNECT_TIMEOUT_MS / ATTEMPT_SPACING_MS;
+let attemptsInFlight = 0;
+let waiting: Array<(c: pg.Client) => void> = [];
+
+function startAttempt(): void {
+  if (client || stopping || attemptsInFlight >= MAX_ATTEMPTS_IN_FLIGHT) return;
+  attemptsInFlight += 1;
   const c = new pg.Client({
     host,
     port,
     user: 'postgres',
     database: 'postgres',
-    connectionTimeoutMillis: 800,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     query_timeout: 1000,
     statement_timeout: 1000,
     keepAlive: true,
@@ -33,9 +46,37 @@ async function connected(): Promise<pg.Client> {
   c.on('error', () => {
     if (client === c) client = undefined;
   });
-  await c.connect();
-  client = c;
-  return c;
+  c.connect().then(
+    () => {
+      attemptsInFlight -= 1;
+      if (client || stopping) return void c.end().catch(() => undefined);
+      client = c;
+      for (const resolve of waiting) resolve(c);
+      waiting = [];
+    },
+    () => {
+      attemptsInFlight -= 1;
+    },
+  );
+}
+
+const attempts = setInterval(startAttempt, ATTEMPT_SPACING_MS);
+
+/** The current connection, or the first attempt to succeed within CONNECT_TIMEOUT_MS. */
+function connected(): Promise<pg.Client> {
+  if (client) return Promise.resolve(client);
+  startAttempt();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      waiting = waiting.filter((w) => w !== onConnected);
+      reject(new Error(`no connection within ${CONNECT_TIMEOUT_MS} ms`));
+    }, CONNECT_TIMEOUT_MS);
+    const onConnected = (c: pg.Client) => {
+      clearTimeout(timer);
+      resolve(c);
+    };
+    waiting.push(onConnected);
+  });
 }
 
 async function main(): Promise<void> {
@@ -55,6 +96,7 @@ async function main(): Promise<void> {
     }
     await sleep(pauseMs);
   }
+  clearInterval(attempts);
   await client?.end().catch(() => undefined);
 }
 
