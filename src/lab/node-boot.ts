@@ -10,7 +10,7 @@ import { writeHolderRef, type LabNodeState } from './state.js';
 /**
  * Booting one node: a holder process (sleep) pins the node's own mount and UTS
  * namespaces inside its network namespace; its private directories and a
- * fresh tmpfs /run are mounted there; then corosync and pacemakerd start in it.
+ * fresh tmpfs /run and /dev/shm are mounted there; then corosync and pacemakerd start in it.
  * Works from the host or from inside another node (through the anchor).
  */
 const DAEMON_ENV = {
@@ -24,7 +24,7 @@ export async function bootNode(node: LabNodeState, deadline = Deadline.after(30_
   await startStack(node, deadline);
 }
 
-/** The node's namespaces with its private mounts, hostname and fresh /run; no daemons yet. */
+/** The node's namespaces with its private mounts, hostname and fresh /run and /dev/shm; no daemons yet. */
 export async function startHolder(node: LabNodeState, deadline = Deadline.after(15_000)): Promise<number> {
   const anchor = await anchorPid();
   const pid = launchDetached('nsenter', [
@@ -45,6 +45,10 @@ export async function startHolder(node: LabNodeState, deadline = Deadline.after(
 
   for (const m of privateMounts(node.name)) await runInNodeChecked(node.name, ['mount', '--bind', m.source, m.target]);
   await runInNodeChecked(node.name, ['mount', '-t', 'tmpfs', '-o', 'mode=0755', 'pgha-lab-run', '/run']);
+  // A node's own /dev/shm, gone with its mount namespace: the libqb IPC files of SIGKILLed
+  // Pacemaker daemons and the dynamic shared memory of killed postmasters would otherwise pile
+  // up in the host's /dev/shm at every power-off (tens of GB over a day of lab runs).
+  await runInNodeChecked(node.name, ['mount', '-t', 'tmpfs', '-o', 'mode=1777,nosuid,nodev', 'pgha-lab-shm', '/dev/shm']);
   for (const d of RUN_DIRS) {
     await runInNodeChecked(node.name, ['install', '-d', '-o', d.owner, '-g', d.group, '-m', d.mode, d.path]);
   }
