@@ -41,6 +41,7 @@ await labDown(log);
 
 const rows: string[] = [];
 const charts: string[] = [];
+const dcRows: string[] = [];
 for (const scenario of scenarios) {
   const series: Series[] = [];
   for (const agent of agents) {
@@ -48,6 +49,14 @@ for (const scenario of scenarios) {
     const totals = list.map((r) => r.totalMs);
     const afters = list.flatMap((r) => (r.afterDetectionMs === undefined ? [] : [r.afterDetectionMs]));
     rows.push(`| ${SCENARIOS[scenario].title} | ${agent} | ${stats(totals)} | ${SCENARIOS[scenario].detection ? stats(afters) : '—'} | ${list.map((r) => r.lost).join(', ')} | ${list.length} |`);
+    if (scenario === 'node-crash') {
+      for (const dcLost of [false, true]) {
+        const subset = list.filter((r) => r.dcLost === dcLost);
+        const afters = subset.flatMap((r) => (r.afterDetectionMs === undefined ? [] : [r.afterDetectionMs]));
+        const toVip = subset.flatMap((r) => (r.detectionToVipMs === undefined ? [] : [r.detectionToVipMs]));
+        dcRows.push(`| ${agent} | ${dcLost ? 'yes: a new DC is elected first' : 'no'} | ${stats(afters)} | ${stats(toVip)} | ${subset.length} |`);
+      }
+    }
     const typical = [...list].sort((a, b) => a.totalMs - b.totalMs)[Math.floor(list.length / 2)];
     if (typical) series.push({ label: `${agent} (median run)`, color: agent === 'pgha' ? '#1f6fb4' : '#d2691e', values: writesPerSecond(typical.events, typical.faultAt, -5, 25) });
   }
@@ -68,8 +77,18 @@ ${rows.join('\n')}
 
 Write outage: from the fault to the end of the last pause of more than ${OUTAGE_GAP_MS / 1000} s between acknowledged writes (a recovery may let writes through for a moment and stop them again). "After detection": from the first failed monitor in the Pacemaker log (postmaster kill) or the Corosync membership loss (node crash) to that moment.
 
-${charts.join('\n\n')}
+${
+  dcRows.length
+    ? `Node crash, split by whether the crashed primary was Pacemaker's DC (the survivors then elect a new DC before the first transition; which node is DC is chance, for both agents), with the time from detection to the VIP started on the new primary as the Pacemaker log records it: the cluster's part alone, without the client's reconnection through the moved address (up to about 1 s here, and the same for both agents):
 
-Rerun: \`node --import tsx bench/failover.ts --runs 3\` (as root; it builds a lab for each agent and removes it at the end).`,
+| agent | crashed node was the DC | after detection, median (min–max) | detection to VIP started, median (min–max) | runs |
+|---|---|---|---|---|
+${dcRows.join('\n')}
+
+`
+    : ''
+}${charts.join('\n\n')}
+
+Rerun: \`node --import tsx bench/failover.ts --runs 5\` (as root; it builds a lab for each agent and removes it at the end).`,
 );
 console.log(rows.join('\n'));

@@ -6,13 +6,13 @@
  */
 import { ACTIONS } from '../src/agent/metadata.js';
 import { clearMove, movePromoted, rowsOnNode } from '../src/lab/cluster-ops.js';
-import { waitForCluster } from '../src/lab/cluster-query.js';
+import { clusterStatus, waitForCluster } from '../src/lab/cluster-query.js';
 import { killPostmaster } from '../src/lab/faults.js';
 import { labNodes, labPowerOff } from '../src/lab/power.js';
 import { LabWriter, missingAcknowledged, type WriteEvent } from '../src/lab/writer.js';
 import { MONITOR_INTERVALS, type AgentChoice } from '../src/lab/cib-commands.js';
 import { currentPrimary, freshFirstRow, log, restoreHealthy, sleep } from '../test/cluster/harness.js';
-import { FAILED_MONITOR, firstLogEvent, NODE_LOST } from './log-events.js';
+import { FAILED_MONITOR, firstLogEvent, NODE_LOST, VIP_STARTED } from './log-events.js';
 import { median } from './report.js';
 
 export const SCENARIOS = {
@@ -28,6 +28,10 @@ export interface Run {
   lost: number;
   events: WriteEvent[];
   faultAt: number;
+  /** The crashed node was Pacemaker's DC: the survivors elect a new one before anything else. */
+  dcLost: boolean;
+  /** Node crash: from detection to the VIP started on the new primary in the Pacemaker log, free of the client's reconnection. */
+  detectionToVipMs: number | undefined;
 }
 
 /** A pause between acknowledged writes longer than this counts as an outage (the writer acknowledges every ~20 ms). */
@@ -61,10 +65,14 @@ export async function runFault(agent: AgentChoice, scenario: Scenario, label: st
   try {
     await writer.waitForSuccesses(20, 30_000);
     await sleep(Math.floor(Math.random() * promotedIntervalMs(agent)));
+    const dcLost = scenario === 'node-crash' && (await clusterStatus())?.dc === primary;
     const faultAt = Date.now();
     if (scenario === 'kill-primary') await killPostmaster(primary);
     else if (scenario === 'node-crash') await labPowerOff(primary);
     else await movePromoted(others[0]!, others[0]!);
+    // Writes may go on for a while before the outage starts (a switchover's demote begins when
+    // Pacemaker gets to it): count the writes that end it only once one has failed.
+    if (!(await writer.waitForFailure(60_000))) throw new Error(`${scenario}: no write failed within 60 s of the fault`);
     await writer.waitForSuccesses(20, 120_000);
     await sleep(2_000);
     const events = await writer.stop();
@@ -75,8 +83,12 @@ export async function runFault(agent: AgentChoice, scenario: Scenario, label: st
     // The crashed node stays off (fenced): the cluster is not fully healthy yet, only primary again.
     const after = (await waitForCluster('a primary holding the VIP', 60_000, (st) => st.promoted.length === 1 && st.vip[0] === st.promoted[0])).promoted[0]!;
     const lost = missingAcknowledged(events, await rowsOnNode(after, first)).length;
-    const result = { totalMs: ms, afterDetectionMs: detectedAt === undefined ? undefined : recoveredAt - detectedAt, lost, events, faultAt };
-    log(`${label} ${scenario}: outage ${ms} ms, after detection ${result.afterDetectionMs} ms, ${lost} lost, primary ${primary} -> ${after}`);
+    const vipAt = scenario === 'node-crash' && detectedAt !== undefined ? await firstLogEvent(others, VIP_STARTED, detectedAt) : undefined;
+    const detectionToVipMs = vipAt === undefined || detectedAt === undefined ? undefined : vipAt - detectedAt;
+    const result = { totalMs: ms, afterDetectionMs: detectedAt === undefined ? undefined : recoveredAt - detectedAt, lost, events, faultAt, dcLost, detectionToVipMs };
+    log(
+      `${label} ${scenario}: outage ${ms} ms, after detection ${result.afterDetectionMs} ms${detectionToVipMs === undefined ? '' : ` (VIP started ${detectionToVipMs} ms after)`}, ${lost} lost, primary ${primary} -> ${after}${dcLost ? ' (it was the DC)' : ''}`,
+    );
     return result;
   } finally {
     await writer.stop();

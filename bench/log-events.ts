@@ -30,3 +30,5 @@ export async function firstLogEvent(nodes: readonly string[], pattern: RegExp, a
 export const FAILED_MONITOR = /Result of monitor operation for pgsqld on [^:]+: (not running|error|promoted \(failed\)|failed|Timed Out|unknown)/;
 /** Corosync membership dropped the node. */
 export const NODE_LOST = /state is now lost/;
+/** The VIP started (on the new primary), as Pacemaker records it. */
+export const VIP_STARTED = /Result of start operation for pgsql-pri-ip on [^:]+: ok/;

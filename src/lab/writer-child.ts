@@ -75,11 +75,30 @@ const hangingAttempts = setInterval(() => {
   if (attemptsInFlight > 0 && Date.now() - latestAttemptAt >= ATTEMPT_SPACING_MS) startAttempt();
 }, ATTEMPT_SPACING_MS / 2);
 
-/** The current connection, or the first attempt to succeed; rejects when every attempt failed. */
+/**
+ * The current connection, or the first attempt to succeed; rejects when every attempt failed,
+ * or after CONNECT_TIMEOUT_MS (attempts go on in the background), so each write attempt ends.
+ */
 function connected(): Promise<pg.Client> {
   if (client) return Promise.resolve(client);
   if (attemptsInFlight === 0) startAttempt();
-  return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+  return new Promise((resolve, reject) => {
+    const waiter = {
+      resolve: (c: pg.Client) => {
+        clearTimeout(timer);
+        resolve(c);
+      },
+      reject: (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    };
+    const timer = setTimeout(() => {
+      waiting = waiting.filter((w) => w !== waiter);
+      reject(new Error(`no connection within ${CONNECT_TIMEOUT_MS} ms`));
+    }, CONNECT_TIMEOUT_MS);
+    waiting.push(waiter);
+  });
 }
 
 async function main(): Promise<void> {

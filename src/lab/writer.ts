@@ -65,14 +65,25 @@ export class LabWriter {
   /** Resolves once `count` more writes have succeeded after now, or rejects after `timeoutMs`. */
   async waitForSuccesses(count: number, timeoutMs: number): Promise<void> {
     const since = Date.now();
-    const end = since + timeoutMs;
+    if (!(await this.waitForAttempts((e) => e.ok && e.start >= since, count, timeoutMs))) {
+      throw new Error(`writes did not succeed within ${timeoutMs / 1000}s (last attempt: ${JSON.stringify(this.events.at(-1))})`);
+    }
+  }
+
+  /** Whether a write failed after now (one in flight counts), within `timeoutMs`: a fault's outage has begun. */
+  waitForFailure(timeoutMs: number): Promise<boolean> {
+    const since = Date.now();
+    return this.waitForAttempts((e) => !e.ok && e.end >= since, 1, timeoutMs);
+  }
+
+  private async waitForAttempts(matches: (e: WriteEvent) => boolean, count: number, timeoutMs: number): Promise<boolean> {
+    const end = Date.now() + timeoutMs;
     while (Date.now() < end) {
-      if (this.events.filter((e) => e.ok && e.start >= since).length >= count) return;
+      if (this.events.filter(matches).length >= count) return true;
       if (this.child.exitCode !== null) throw new Error('the writer exited');
       await new Promise((r) => setTimeout(r, 100));
     }
-    const last = this.events.at(-1);
-    throw new Error(`writes did not succeed within ${timeoutMs / 1000}s (last attempt: ${JSON.stringify(last)})`);
+    return false;
   }
 }
 
