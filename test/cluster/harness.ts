@@ -96,17 +96,20 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A random fault moment so detection samples every phase of the monitor interval. */
 export const randomDelay = (maxMs: number) => sleep(Math.floor(Math.random() * maxMs));
 
-/** Agent parameters changed on the live resource, asked from the primary's node or any online one (a test may be mending a broken cluster). */
-export async function updateResource(params: Record<string, string>): Promise<void> {
+/** Where to change the configuration from: the primary's node, or any online one (a test may be mending a broken cluster). */
+async function configurationNode(): Promise<string> {
   const status = await clusterStatus();
-  const from = status?.promoted[0] ?? status?.online[0] ?? (await labNodes())[0]!;
-  await runInNodeChecked(from, ['pcs', 'resource', 'update', RESOURCE, ...Object.entries(params).map(([k, v]) => `${k}=${v}`)], { timeoutMs: 60_000 });
+  return status?.promoted[0] ?? status?.online[0] ?? (await labNodes())[0]!;
+}
+
+/** Agent parameters changed on the live resource. */
+export async function updateResource(params: Record<string, string>): Promise<void> {
+  await runInNodeChecked(await configurationNode(), ['pcs', 'resource', 'update', RESOURCE, ...Object.entries(params).map(([k, v]) => `${k}=${v}`)], { timeoutMs: 60_000 });
 }
 
 /** Sets on-fail of one operation of the clone by its id (pcs names them <resource>-<action>-interval-<interval>). */
 export async function setOperationOnFail(operationId: string, onFail: string): Promise<void> {
-  const from = (await clusterStatus())?.promoted[0] ?? (await labNodes())[0]!;
-  await runInNodeChecked(from, ['cibadmin', '--modify', '--xml-text', `<op id="${operationId}" on-fail="${onFail}"/>`], { timeoutMs: 30_000 });
+  await runInNodeChecked(await configurationNode(), ['cibadmin', '--modify', '--xml-text', `<op id="${operationId}" on-fail="${onFail}"/>`], { timeoutMs: 30_000 });
 }
 
 /** sync_mode and sync_count on the live resource: reloadable, so no instance restarts. */
