@@ -2,6 +2,7 @@ import { rowsOnNode } from '../../src/lab/cluster-ops.js';
 import { LabWriter, missingAcknowledged, writeOutageMs, type WriteEvent } from '../../src/lab/writer.js';
 import { waitForCluster } from '../../src/lab/cluster-query.js';
 import { labPowerOff } from '../../src/lab/power.js';
+import { outageReport } from './outage-report.js';
 import { currentPrimary, freshFirstRow, log, randomDelay, restoreHealthy } from './harness.js';
 
 /**
@@ -30,7 +31,11 @@ export async function runWithWriter(
   try {
     await writer.waitForSuccesses(20, 20_000);
     const faultAt = await fault();
-    await writer.waitForSuccesses(20, recoveryMs);
+    await writer.waitForSuccesses(20, recoveryMs).catch(async (error: unknown) => {
+      const report = await outageReport(writer.events, faultAt);
+      log(`${name}: writes did not come back\n${report}`);
+      throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}\n${report}`);
+    });
     const primaryAfter = await settle();
     await writer.waitForSuccesses(10, 20_000);
     const events = await writer.stop();
