@@ -1,5 +1,6 @@
 import { tryParseLsn, type Lsn } from './lsn.js';
 import { queryRow, type SqlClient } from './sql.js';
+import type { ConnectingReceiver } from './wal-receiver-connect.js';
 
 /** What one round trip tells about the local instance: role, WAL position, WAL receiver. */
 export interface LocalStatus {
@@ -11,6 +12,8 @@ export interface LocalStatus {
   /** Timeline of the WAL being written (primary) or received/replayed (standby). */
   timeline: number;
   receiver: WalReceiver | undefined;
+  /** Standby: a WAL receiver process still establishing its connection (absent from pg_stat_wal_receiver until connected). */
+  connectingReceiver: ConnectingReceiver | undefined;
   synchronousStandbyNames: string;
 }
 
@@ -31,9 +34,11 @@ SELECT pg_is_in_recovery() AS in_recovery,
        CASE WHEN pg_is_in_recovery() THEN (SELECT timeline_id FROM pg_control_checkpoint())
             ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END AS timeline,
        current_setting('synchronous_standby_names') AS sync_names,
-       r.status AS receiver_status, r.received_tli, r.flushed_lsn::text AS flushed_lsn, r.sender_host
+       r.status AS receiver_status, r.received_tli, r.flushed_lsn::text AS flushed_lsn, r.sender_host,
+       c.pid AS connecting_pid, (extract(epoch FROM clock_timestamp() - c.backend_start) * 1000)::bigint AS connecting_ms
 FROM (SELECT 1) AS one
-LEFT JOIN pg_stat_wal_receiver r ON true`;
+LEFT JOIN pg_stat_wal_receiver r ON true
+LEFT JOIN pg_stat_activity c ON c.backend_type = 'walreceiver' AND c.wait_event = 'LibPQWalReceiverConnect'`;
 
 export async function readLocalStatus(client: SqlClient): Promise<LocalStatus> {
   const row = await queryRow<{
@@ -46,6 +51,8 @@ export async function readLocalStatus(client: SqlClient): Promise<LocalStatus> {
     received_tli: number | null;
     flushed_lsn: string | null;
     sender_host: string | null;
+    connecting_pid: number | null;
+    connecting_ms: string | null;
     sync_names: string;
   }>(client, LOCAL_STATUS_SQL);
   if (!row) throw new Error('status query returned no row');
@@ -63,6 +70,7 @@ export async function readLocalStatus(client: SqlClient): Promise<LocalStatus> {
           senderHost: row.sender_host ?? undefined,
         }
       : undefined,
+    connectingReceiver: row.connecting_pid ? { pid: Number(row.connecting_pid), ageMs: Number(row.connecting_ms ?? 0) } : undefined,
     synchronousStandbyNames: row.sync_names,
   };
 }

@@ -9,12 +9,14 @@ import { manageSynchronousReplication } from '../sync-replication.js';
 import { EMPTY_SET, type SyncSet } from '../../sync/plan.js';
 import { forceScore, scoreFromPrimary, scoreFromStandby } from '../scoring.js';
 import { checkLocalInstallation } from '../validate.js';
+import { restartStalledWalReceiver } from '../wal-receiver.js';
 
 /**
  * monitor (and probe): the actual role, never what Pacemaker believes. The
  * steady state is one SQL round trip; the role's scores are kept current.
  * A standby that does not stream is checked against the primary's history:
- * diverged, it is a failure that must never be promoted.
+ * diverged, it is a failure that must never be promoted. A standby whose
+ * WAL receiver waits on an unanswered SYN has it restarted.
  */
 export async function monitor(ctx: AgentContext): Promise<OcfExitCode> {
   let observation;
@@ -34,6 +36,7 @@ export async function monitor(ctx: AgentContext): Promise<OcfExitCode> {
       await forceScore(ctx, ctx.node, SCORE.NEVER);
       throw genericError(diverged);
     }
+    await restartStalledWalReceiver(ctx, observation.status);
     await scoreFromStandby(ctx, observation.status);
   }
   if (code === OCF.SUCCESS || code === OCF.RUNNING_PROMOTED || code === OCF.NOT_RUNNING) return code;

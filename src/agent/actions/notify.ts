@@ -5,12 +5,15 @@ import { nodesAfterTransition } from '../../ocf/notify.js';
 import type { AgentContext } from '../context.js';
 import { loadLocalState, saveLocalState } from '../local-state.js';
 import { observe } from '../observe.js';
+import { restartStalledWalReceiver } from '../wal-receiver.js';
 import { localWalPosition, walPositionAttribute } from '../wal-position.js';
 
 /**
  * notify: never fails (Pacemaker ignores the result) and changes nothing in
  * PostgreSQL. pre-promote publishes this node's WAL position for the
- * election; post-promote clears it; every notification refreshes the node list.
+ * election, and restarts a WAL receiver still trying to reach the lost
+ * primary so it finds the new one as soon as the VIP moves; post-promote
+ * clears the position; every notification refreshes the node list.
  */
 export async function notify(ctx: AgentContext): Promise<OcfExitCode> {
   const n = ctx.env.notification;
@@ -24,6 +27,7 @@ export async function notify(ctx: AgentContext): Promise<OcfExitCode> {
       if (observation.state === 'standby' && position) {
         await setPrivateAttribute(attribute, formatWalPosition(position));
         ctx.log.info(`published WAL position ${formatWalPosition(position)}`);
+        await restartStalledWalReceiver(ctx, observation.status);
       } else {
         // A position left from an earlier election must not speak for this node now.
         await deletePrivateAttribute(attribute);

@@ -100,7 +100,7 @@ describe('selfScore', () => {
 });
 
 describe('walPositionOf', () => {
-  const base = { inRecovery: true, currentLsn: undefined, timeline: 1, receiver: undefined, synchronousStandbyNames: '' };
+  const base = { inRecovery: true, currentLsn: undefined, timeline: 1, receiver: undefined, connectingReceiver: undefined, synchronousStandbyNames: '' };
   it('uses the replay LSN when the receive LSN sits at a segment start after a restart (PAF #225)', () => {
     const p = walPositionOf({ ...base, receiveLsn: 0x3000000n, replayLsn: 0x30000a0n });
     assert.deepEqual(p, { timeline: 1, lsn: 0x30000a0n });

@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { runChecked } from '../../src/exec/run.js';
+import { OCF } from '../../src/ocf/exit-codes.js';
+import { withConnection } from '../../src/pg/sql.js';
+import { runAgent } from './helpers/agent.js';
+import { createPair, type TestInstance, type TestPair } from './helpers/instances.js';
+import { sleep, waitStreaming } from './helpers/rejoin.js';
+
+/**
+ * A standby whose WAL receiver sent its SYN to a dead machine (the VIP's old
+ * holder after a node crash): PostgreSQL would retry it on the kernel's
+ * backoff, up to a minute; the monitor restarts it. The dead machine is an
+ * address routed into a namespace of this test that drops every frame.
+ */
+const NETNS = 'pgha-t-stall';
+const HOST_NIC = 'pgha-stall0';
+const DEAD_ADDRESS = '10.213.98.2';
+
+async function createDeadAddress(): Promise<void> {
+  await removeDeadAddress();
+  await runChecked('ip', ['netns', 'add', NETNS]);
+  await runChecked('ip', ['link', 'add', HOST_NIC, 'type', 'veth', 'peer', 'name', 'pgha-stall1', 'netns', NETNS]);
+  await runChecked('ip', ['addr', 'add', '10.213.98.1/30', 'dev', HOST_NIC]);
+  await runChecked('ip', ['link', 'set', HOST_NIC, 'up']);
+  await runChecked('ip', ['-n', NETNS, 'link', 'set', 'pgha-stall1', 'up']);
+  // Frames for a MAC nobody has: the namespace drops them, as a powered-off node would.
+  await runChecked('ip', ['neigh', 'replace', DEAD_ADDRESS, 'lladdr', '02:00:00:00:98:02', 'dev', HOST_NIC, 'nud', 'permanent']);
+}
+
+async function removeDeadAddress(): Promise<void> {
+  const namespaces = (await runChecked('ip', ['netns', 'list'])).stdout;
+  // Deleting the namespace deletes the veth pair with it.
+  if (namespaces.split('\n').some((line) => line.split(' ')[0] === NETNS)) await runChecked('ip', ['netns', 'del', NETNS]);
+}
+
+describe('a WAL receiver stuck connecting to a dead address', () => {
+  let pair: TestPair;
+  const clone = { OCF_RESKEY_CRM_meta_clone_max: '2', OCF_RESKEY_CRM_meta_promoted_max: '1', OCF_RESKEY_CRM_meta_notify: 'true' };
+  const act = (action: string, i: TestInstance) => runAgent(action, pair.agentEnv(i, { ...clone, OCF_RESKEY_CRM_meta_interval: '4000' }));
+  const sql = (i: TestInstance, text: string) => withConnection({ host: i.socketDir, port: i.port, user: 'postgres' }, async (c) => (await c.query(text)).rows);
+  const connectingReceiver = async (i: TestInstance): Promise<number | undefined> =>
+    (await sql(i, "SELECT pid FROM pg_stat_activity WHERE backend_type = 'walreceiver' AND wait_event = 'LibPQWalReceiverConnect'"))[0]?.pid;
+  const primaryConninfo = (i: TestInstance, conninfo: string) => sql(i, `ALTER SYSTEM SET primary_conninfo = '${conninfo}'`).then(() => sql(i, 'SELECT pg_reload_conf()'));
+
+  before(async () => {
+    await createDeadAddress();
+    pair = await createPair(55640);
+  });
+  after(async () => {
+    await pair?.cleanup();
+    await removeDeadAddress();
+  });
+
+  it('leaves a streaming WAL receiver alone, and restarts one whose SYN went unanswered', async () => {
+    assert.equal((await act('start', pair.primary)).code, OCF.SUCCESS);
+    assert.equal((await act('promote', pair.primary)).code, OCF.SUCCESS);
+    assert.equal((await act('start', pair.standby)).code, OCF.SUCCESS);
+    await waitStreaming(pair.primary, pair.standby);
+    const streaming = await act('monitor', pair.standby);
+    assert.equal(streaming.code, OCF.SUCCESS, streaming.stderr);
+    assert.doesNotMatch(streaming.stderr, /WAL receiver/, 'a streaming receiver is not touched');
+
+    await primaryConninfo(pair.standby, `host=${DEAD_ADDRESS} port=${pair.primary.port} user=postgres application_name=${pair.standby.node}`);
+    let stuck: number | undefined;
+    for (let i = 0; i < 50 && stuck === undefined; i++) {
+      await sleep(200);
+      stuck = await connectingReceiver(pair.standby);
+    }
+    assert.ok(stuck, 'the WAL receiver is connecting to the dead address');
+    await sleep(1_500);
+    assert.equal(await connectingReceiver(pair.standby), stuck, 'still the same attempt: PostgreSQL waits on the SYN backoff');
+
+    const kicked = await act('monitor', pair.standby);
+    assert.equal(kicked.code, OCF.SUCCESS, kicked.stderr);
+    assert.match(kicked.stderr, new RegExp(`WAL receiver \\(pid ${stuck}\\) had no answer to its connection attempt`));
+    let replaced: number | undefined = stuck;
+    for (let i = 0; i < 50 && replaced === stuck; i++) {
+      await sleep(100);
+      replaced = await connectingReceiver(pair.standby);
+    }
+    assert.notEqual(replaced, stuck, 'the stuck WAL receiver is gone (a new one tries again)');
+
+    // Back to the real primary: the next attempt connects and streams.
+    await primaryConninfo(pair.standby, `host=${pair.primary.socketDir} port=${pair.primary.port} user=postgres application_name=${pair.standby.node}`);
+    await waitStreaming(pair.primary, pair.standby);
+  });
+});
