@@ -7,7 +7,7 @@ import {
   formatPublishedSet,
   formatStandbyNames,
   isLeftoverAgentSet,
-  membersCaughtUp,
+  enoughCaughtUp,
   parsePublishedSet,
   parseStandbyNames,
   planSyncStep,
@@ -26,9 +26,21 @@ const PUBLISHED_CACHE_MS = 60_000;
  * promote): keep synchronous_standby_names on the healthy standbys (quorum)
  * or all of them (strict), publishing the set in the CIB before PostgreSQL
  * relies on a larger one and only after catch-up when it shrinks. Returns the
- * published set, which decides who may be promoted.
+ * published set, which decides who may be promoted. `currentLsn` is the
+ * primary's WAL position, read before `peers`.
+ *
+ * A pending shrink is applied before the next step is planned: planned from
+ * the larger set, a growth (a standby rejoining) would publish the union and
+ * keep a member that already left, possibly this node itself from before its
+ * promotion; a set naming the dead primary cannot be satisfied at the next
+ * promotion with ANY 1, and the cluster would be left without a primary.
  */
-export async function manageSynchronousReplication(ctx: AgentContext, peers: readonly ReplicationPeer[], currentNames: string): Promise<SyncSet> {
+export async function manageSynchronousReplication(
+  ctx: AgentContext,
+  peers: readonly ReplicationPeer[],
+  currentNames: string,
+  currentLsn: bigint | undefined,
+): Promise<SyncSet> {
   if (ctx.params.syncMode === 'off') {
     // The common case (PostgreSQL asynchronous) reads nothing.
     if (currentNames.trim() !== '') await releaseLeftoverSet(ctx, currentNames);
@@ -36,6 +48,7 @@ export async function manageSynchronousReplication(ctx: AgentContext, peers: rea
   }
   const state = await loadLocalState(ctx.env.instance);
   let published = await publishedSet(ctx, state);
+  if (state.pendingShrink) published = await publishShrinkWhenCaughtUp(ctx, state, peers, published);
   const now = Date.now();
   const standbys = [...new Set([...state.instanceNodes, ...published.members])].filter((n) => n !== ctx.node);
   const healthy = new Set(peers.filter((p) => p.state === 'streaming' && standbys.includes(p.applicationName)).map((p) => p.applicationName));
@@ -57,8 +70,10 @@ export async function manageSynchronousReplication(ctx: AgentContext, peers: rea
     state.pendingShrink = step.publishAfterCatchUp ? { set: formatPublishedSet(step.publishAfterCatchUp), lsn: lsn.toString() } : undefined;
     if (desired.members.length === 0) ctx.log.warning('no healthy standby: writes continue WITHOUT synchronous protection (sync_mode=quorum)');
     else ctx.log.info(`synchronous_standby_names = ${formatStandbyNames(desired)}`);
-  } else if (step.publishAfterCatchUp && !state.pendingShrink) {
-    state.pendingShrink = { set: formatPublishedSet(step.publishAfterCatchUp), lsn: '0' };
+  } else if (step.publishAfterCatchUp && !state.pendingShrink && currentLsn !== undefined) {
+    // PostgreSQL already uses the smaller set (inherited at promotion): its members must still
+    // hold what the larger one covered, all of which lies before this primary's current position.
+    state.pendingShrink = { set: formatPublishedSet(step.publishAfterCatchUp), lsn: currentLsn.toString() };
   }
   if (state.pendingShrink) published = await publishShrinkWhenCaughtUp(ctx, state, peers, published);
   await saveLocalState(ctx.env.instance, state);
@@ -94,7 +109,7 @@ async function publishShrinkWhenCaughtUp(ctx: AgentContext, state: LocalState, p
   const pending = state.pendingShrink!;
   const target = parsePublishedSet(pending.set);
   const flushed = new Map(peers.map((p) => [p.applicationName, p.flushLsn]));
-  if (!membersCaughtUp(target.members, flushed, BigInt(pending.lsn))) return published;
+  if (!enoughCaughtUp(target, flushed, BigInt(pending.lsn))) return published;
   await publishSet(ctx.env.instance, target);
   state.publishedSet = [pending.set, Date.now()];
   state.pendingShrink = undefined;

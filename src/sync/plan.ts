@@ -101,9 +101,14 @@ export function isLeftoverAgentSet(currentNames: string, agentMark: string | und
   return current !== '' && agentMark !== undefined && current === agentMark.trim();
 }
 
-/** Whether every member has flushed up to `lsn` (pg_stat_replication flush_lsn by node). */
-export function membersCaughtUp(members: readonly string[], flushed: ReadonlyMap<string, bigint | undefined>, lsn: bigint): boolean {
-  return members.every((m) => (flushed.get(m) ?? -1n) >= lsn);
+/**
+ * Whether `set` may be published in place of a larger one PostgreSQL used up
+ * to `lsn`: a member that flushed up to `lsn` from this primary holds every
+ * commit acknowledged until then, and later commits were acknowledged under
+ * `set` itself; so `quorum` such members suffice (pg_stat_replication flush_lsn by node).
+ */
+export function enoughCaughtUp(set: SyncSet, flushed: ReadonlyMap<string, bigint | undefined>, lsn: bigint): boolean {
+  return set.members.filter((m) => (flushed.get(m) ?? -1n) >= lsn).length >= set.quorum;
 }
 
 /**

@@ -6,7 +6,7 @@ import { labNodes } from '../../src/lab/power.js';
 import type { WriteEvent } from '../../src/lab/writer.js';
 
 /** What Pacemaker and the agent said about the resources, fencing and elections. */
-const NOTABLE = /Result of (start|stop|promote|demote|monitor) operation|ocf-exit-reason|pgsqld.*(warning|error)|fenc|stonith.*(error|warning)|election|transition.*aborted|Calculated transition/i;
+const NOTABLE = /synchronous|Result of (start|stop|promote|demote|monitor) operation|ocf-exit-reason|pgsqld.*(warning|error)|fenc|stonith.*(error|warning)|election|transition.*aborted|Calculated transition/i;
 const LINES_PER_NODE = 25;
 const MAX_LINE = 240;
 

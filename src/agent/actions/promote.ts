@@ -4,7 +4,7 @@ import { describeState } from '../../pg/instance-state.js';
 import type { AgentContext } from '../context.js';
 import { confirmBestCandidate } from '../election.js';
 import { ensureStandby, settle } from '../ensure-standby.js';
-import { observe, observeUntil } from '../observe.js';
+import { observe, observeUntil, type Observation } from '../observe.js';
 import { getProcessDeadline } from '../../exec/run.js';
 import { manageSynchronousReplication, rememberPromotion } from '../sync-replication.js';
 import { localWalPosition } from '../wal-position.js';
@@ -16,10 +16,10 @@ import { localWalPosition } from '../wal-position.js';
  * unprotected; with it off, releases a set inherited from the old primary,
  * so the first commits do not hang on it.
  */
-async function prepareForWrites(ctx: AgentContext, currentNames: string): Promise<void> {
+async function prepareForWrites(ctx: AgentContext, promoted: Observation): Promise<void> {
   try {
     if (ctx.params.syncMode !== 'off') await rememberPromotion(ctx);
-    await manageSynchronousReplication(ctx, [], currentNames);
+    await manageSynchronousReplication(ctx, [], promoted.status?.synchronousStandbyNames ?? '', promoted.status?.currentLsn);
   } catch (error) {
     ctx.log.warning(`synchronous replication after promote: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -49,7 +49,7 @@ export async function promote(ctx: AgentContext): Promise<OcfExitCode> {
   // The server answers throughout; a promotion takes a few tens of milliseconds: poll closely.
   const promoted = await observeUntil(ctx, (o) => o.state === 'primary', getProcessDeadline(), PROMOTION_POLL_MS);
   if (promoted.state !== 'primary') throw genericError(`not writable after pg_ctl promote (${promoted.sqlError ?? describeState(promoted.state)})`);
-  await prepareForWrites(ctx, promoted.status?.synchronousStandbyNames ?? '');
+  await prepareForWrites(ctx, promoted);
   ctx.log.info('promoted: accepting writes');
   return OCF.SUCCESS;
 }

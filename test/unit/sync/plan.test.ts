@@ -7,7 +7,7 @@ import {
   formatPublishedSet,
   formatStandbyNames,
   isLeftoverAgentSet,
-  membersCaughtUp,
+  enoughCaughtUp,
   parsePublishedSet,
   planSyncStep,
   promotableMembers,
@@ -66,15 +66,26 @@ describe('planSyncStep', () => {
     assert.equal(step.publishBefore, undefined);
     assert.equal(step.publishAfterCatchUp, undefined);
   });
+  it('a growth planned from a set whose shrink is still pending keeps the member that left (why the shrink goes first)', () => {
+    const beforeShrink = { quorum: 1, members: ['node2', 'node3'] };
+    const afterShrink = { quorum: 1, members: ['node2'] };
+    const rejoined = { quorum: 1, members: ['node1', 'node2'] };
+    assert.deepEqual(planSyncStep(beforeShrink, afterShrink, rejoined).publishBefore, { quorum: 1, members: ['node1', 'node2', 'node3'] });
+    assert.deepEqual(planSyncStep(afterShrink, afterShrink, rejoined).publishBefore, rejoined);
+  });
   it('covering set keeps the smaller quorum', () => {
     assert.deepEqual(coveringSet({ quorum: 2, members: ['a', 'b'] }, { quorum: 1, members: ['c'] }), { quorum: 1, members: ['a', 'b', 'c'] });
   });
 });
 
-describe('membersCaughtUp', () => {
-  it('needs every member at or past the LSN', () => {
-    assert.equal(membersCaughtUp(['a', 'b'], new Map([['a', 10n], ['b', 12n]]), 10n), true);
-    assert.equal(membersCaughtUp(['a', 'b'], new Map([['a', 10n]]), 10n), false);
+describe('enoughCaughtUp', () => {
+  it('needs quorum members at or past the LSN, not every member', () => {
+    const anyOne = { quorum: 1, members: ['a', 'b'] };
+    assert.equal(enoughCaughtUp(anyOne, new Map([['a', 10n]]), 10n), true, 'a rejoining member does not hold the shrink back');
+    assert.equal(enoughCaughtUp(anyOne, new Map([['a', 9n], ['b', 3n]]), 10n), false);
+    const anyTwo = { quorum: 2, members: ['a', 'b', 'c'] };
+    assert.equal(enoughCaughtUp(anyTwo, new Map([['a', 10n], ['b', 12n], ['c', 1n]]), 10n), true);
+    assert.equal(enoughCaughtUp(anyTwo, new Map([['a', 10n], ['b', undefined]]), 10n), false);
   });
 });
 
