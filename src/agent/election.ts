@@ -24,10 +24,13 @@ const ELECTION_WAIT_MS = 3_000;
  * Before promoting, compare our WAL position with the positions the other
  * standbys published in pre-promote. If one is strictly ahead, raise its score,
  * lower ours and fail this promote so Pacemaker promotes that node instead.
- * Peers that never publish (crashed since) are left out after a bounded wait.
+ * Peers that never publish (crashed since, or a start that failed) are left
+ * out after a bounded wait.
  */
 export async function confirmBestCandidate(ctx: AgentContext, notification: Notification, own: WalPosition): Promise<void> {
-  const peers = nodesAfterTransition(notification).filter((node) => node !== ctx.node && notification.unames.active.includes(node));
+  // Every instance running at promote time published in pre-promote, restarted ones included:
+  // leaving one out would count it as absent from the synchronous set, or ignore a better node.
+  const peers = nodesAfterTransition(notification).filter((node) => node !== ctx.node);
   if (peers.length === 0 && ctx.params.syncMode === 'off') return;
   const attribute = walPositionAttribute(ctx.env.instance);
   const deadline = getProcessDeadline().within(Math.min(ELECTION_WAIT_MS, getProcessDeadline().remainingMs() / 3));

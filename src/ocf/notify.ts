@@ -38,10 +38,14 @@ export function parseNotification(meta: Record<string, string>): Notification | 
   };
 }
 
-/** Nodes expected to run an instance once the transition is over: (active ∪ start) − stop. */
+/**
+ * Nodes expected to run an instance once the transition is over: (active − stop) ∪ start.
+ * A node restarted in the transition (a failed instance's recovery) is in both stop and
+ * start, and runs again before any promote of the same transition.
+ */
 export function nodesAfterTransition(n: Notification): string[] {
   const stopping = new Set(n.unames.stop);
-  return [...new Set([...n.unames.active, ...n.unames.start])].filter((node) => !stopping.has(node));
+  return [...new Set([...n.unames.active.filter((node) => !stopping.has(node)), ...n.unames.start])];
 }
 
 /** No node but `node` is or becomes primary in this transition (a recovery in place, or a cluster start). */

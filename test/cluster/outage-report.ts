@@ -7,7 +7,9 @@ import type { WriteEvent } from '../../src/lab/writer.js';
 
 /** What Pacemaker and the agent said about the resources, fencing and elections. */
 const NOTABLE = /synchronous|Result of (start|stop|promote|demote|monitor) operation|ocf-exit-reason|pgsqld.*(warning|error)|fenc|stonith.*(error|warning)|election|transition.*aborted|Calculated transition/i;
-const LINES_PER_NODE = 25;
+/** The first lines say what went wrong, the last ones where it ended up. */
+const FIRST_LINES = 20;
+const LAST_LINES = 20;
 const MAX_LINE = 240;
 
 /**
@@ -24,7 +26,8 @@ export async function outageReport(events: readonly WriteEvent[], faultAt: numbe
     `client neighbour for the VIP: ${(await run('ip', ['netns', 'exec', CLIENT_NETNS, 'ip', 'neigh', 'show', VIP], { timeoutMs: 5_000 })).stdout.trim()}`,
   ];
   for (const node of await labNodes()) {
-    const lines = (await pacemakerLogLines(node, NOTABLE, faultAt)).slice(-LINES_PER_NODE).map((line) => line.slice(0, MAX_LINE));
+    const all = (await pacemakerLogLines(node, NOTABLE, faultAt)).map((line) => line.slice(0, MAX_LINE));
+    const lines = all.length <= FIRST_LINES + LAST_LINES ? all : [...all.slice(0, FIRST_LINES), `… ${all.length - FIRST_LINES - LAST_LINES} lines …`, ...all.slice(-LAST_LINES)];
     sections.push(`${node}'s log since the fault:\n  ${lines.join('\n  ') || '(nothing)'}`);
   }
   return sections.join('\n');

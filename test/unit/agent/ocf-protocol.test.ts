@@ -45,6 +45,18 @@ describe('parseNotification', () => {
     assert.deepEqual(n.unames.start, []);
     assert.deepEqual(nodesAfterTransition(n), ['node2', 'node3']);
   });
+  it('counts a node restarted in the transition (stop and start) among those running after it', () => {
+    const n = parseNotification({
+      notify_type: 'pre',
+      notify_operation: 'promote',
+      notify_promote_uname: 'node3',
+      notify_demote_uname: 'node1',
+      notify_stop_uname: 'node1 node2',
+      notify_start_uname: 'node1',
+      notify_active_uname: 'node1 node3',
+    })!;
+    assert.deepEqual(nodesAfterTransition(n).sort(), ['node1', 'node3']);
+  });
   it('falls back to the legacy master/slave lists', () => {
     const n = parseNotification({ notify_type: 'post', notify_operation: 'start', notify_master_uname: 'node1', notify_slave_uname: 'node2' })!;
     assert.deepEqual(n.unames.promoted, ['node1']);
