@@ -1,9 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { killPostmaster } from '../../src/lab/faults.js';
+import { blockReplication, killPostmaster } from '../../src/lab/faults.js';
 import { labNodes, labPowerOff, labPowerOn } from '../../src/lab/power.js';
 import { LabWriter, missingAcknowledged } from '../../src/lab/writer.js';
-import { rowsOnNode } from '../../src/lab/cluster-ops.js';
+import { receivedLsn, rowsOnNode } from '../../src/lab/cluster-ops.js';
+import { waitForCluster } from '../../src/lab/cluster-query.js';
+import { pacemakerLogLines } from '../../src/lab/pacemaker-log.js';
+import { runInNodeChecked } from '../../src/lab/node-exec.js';
+import { RESOURCE } from '../../src/lab/cib-commands.js';
 import type { ClusterStatus } from '../../src/pacemaker/status-model.js';
 import { bringLabDown, pghaInNode, bringLabUp, currentPrimary, freshFirstRow, log, restoreHealthy, setSyncMode, sleep } from './harness.js';
 import { crashPrimaryUnderLoad, lostOutsideWindow, runWithWriter } from './scenario.js';
@@ -58,6 +62,41 @@ describe('synchronous replication managed by the agent (lab)', { timeout: 15 * 6
     log(`pgha status after the kill: set ${JSON.stringify(during.publishedSet)}, warnings ${JSON.stringify(during.syncWarnings)}`);
     await setSyncMode('off', 1);
     await restoreHealthy();
+  });
+
+  it('quorum: a promotion redirected to the more advanced member completes, though the other member is restarted meanwhile', { timeout: 4 * 60_000 }, async () => {
+    await restoreHealthy();
+    await setSyncMode('quorum', 1);
+    const primary = await currentPrimary();
+    const [behind, ahead] = (await labNodes()).filter((n) => n !== primary).sort();
+    try {
+      const r = await runWithWriter(
+        'sync quorum redirected promotion',
+        async () => {
+          await blockReplication(behind!, true);
+          await sleep(2_000);
+          const [lag, adv] = [await receivedLsn(behind!), await receivedLsn(ahead!)];
+          assert.ok(lag !== undefined && adv !== undefined && lag < adv, `${behind} (${lag}) is behind ${ahead} (${adv})`);
+          const at = Date.now();
+          await labPowerOff(primary);
+          // The dead primary no longer ranks the standbys: with the top score, `behind` is promoted
+          // first, its election finds `ahead` further and redirects, which restarts `behind` in the
+          // transition that promotes `ahead`.
+          await runInNodeChecked(ahead!, ['crm_attribute', '--type', 'status', '--node', behind!, '--name', `master-${RESOURCE}`, '--update', '2000', '--lifetime', 'reboot']);
+          await blockReplication(behind!, false);
+          return at;
+        },
+        async () => (await waitForCluster('a new primary with the VIP', 90_000, (s) => s.promoted.length === 1 && s.promoted[0] !== primary && s.vip[0] === s.promoted[0])).promoted[0]!,
+      );
+      assert.equal(r.primaryAfter, ahead, `the most advanced member (${ahead}) is promoted, not ${behind}`);
+      assert.deepEqual(r.missing.map((e) => e.n), [], 'every acknowledged row is on the new primary');
+      const redirected = await pacemakerLogLines(behind!, /promotion redirected/, r.faultAt);
+      assert.ok(redirected.length > 0, `${behind}'s promote was redirected (the case under test)`);
+    } finally {
+      await blockReplication(behind!, false);
+    }
+    await restoreHealthy();
+    await setSyncMode('off', 1);
   });
 
   it('strict with sync_count=2: writes stay blocked while a standby node is down, and resume once it streams again', { timeout: 5 * 60_000 }, async () => {
