@@ -16,11 +16,14 @@ import { waitForCluster } from './cluster-query.js';
  * Brings a powered-off node back as a fresh standby: its PGDATA is re-cloned
  * from the current primary (through the VIP), run once, and only then are its
  * corosync and pacemaker started, and the clone's failures on it cleaned up.
+ * It waits for the cluster to have fenced the node, if it was lost uncleanly.
  * This is what an operator does with a fenced ex-primary that has diverged.
  */
 export async function rebuildStandby(node: string, log: (line: string) => void = () => undefined): Promise<void> {
   const n = await findLabNode(node);
   if ((await labPowerStatus(node)) !== 'off') throw new Error(`${node} must be powered off to be rebuilt`);
+  // A fencing of the node still pending in the cluster would power off the rebuilt node's processes.
+  await waitForCluster(`${node} fenced (offline, not unclean)`, 60_000, (s) => s.offline.includes(node) && !s.unclean.includes(node));
   await startHolder(n, Deadline.after(15_000));
   log(`${node}: re-cloning PGDATA from the primary at ${VIP}`);
   await rm(hostPathOf(node, PGDATA), { recursive: true, force: true });
