@@ -40,6 +40,12 @@ export async function waitForCluster(
   return found;
 }
 
+/** Waits until a node other than `old` is the only primary and holds the VIP; returns it. */
+export async function waitForNewPrimary(old: string, timeoutMs = 90_000): Promise<string> {
+  const status = await waitForCluster('a new primary with the VIP', timeoutMs, (s) => s.promoted.length === 1 && s.promoted[0] !== old && s.vip[0] === s.promoted[0]);
+  return status.promoted[0]!;
+}
+
 /** Waits until every other node streams from `primary` (its pg_stat_replication). */
 export async function waitForStreaming(primary: string, nodes: readonly string[], timeoutMs: number): Promise<void> {
   const expected = nodes.filter((n) => n !== primary);

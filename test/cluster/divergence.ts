@@ -1,5 +1,5 @@
 import { sqlOnNode } from '../../src/lab/cluster-ops.js';
-import { waitForCluster, waitForStreaming } from '../../src/lab/cluster-query.js';
+import { waitForNewPrimary, waitForStreaming } from '../../src/lab/cluster-query.js';
 import { blockReplication } from '../../src/lab/faults.js';
 import { labNodes, labPowerOff } from '../../src/lab/power.js';
 import { log } from './harness.js';
@@ -22,7 +22,6 @@ export async function divergeAndCrash(oldPrimary: string): Promise<{ newPrimary:
   } finally {
     for (const standby of standbys) await blockReplication(standby, false);
   }
-  const failover = await waitForCluster('a new primary with the VIP', 90_000, (s) => s.promoted.length === 1 && s.promoted[0] !== oldPrimary && s.vip[0] === s.promoted[0]);
-  return { newPrimary: failover.promoted[0]!, replicated };
+  return { newPrimary: await waitForNewPrimary(oldPrimary), replicated };
 }
 

@@ -1,9 +1,11 @@
-import { rowsOnNode } from '../../src/lab/cluster-ops.js';
+import assert from 'node:assert/strict';
+import { receivedLsn, rowsOnNode } from '../../src/lab/cluster-ops.js';
+import { blockReplication } from '../../src/lab/faults.js';
 import { LabWriter, missingAcknowledged, writeOutageMs, type WriteEvent } from '../../src/lab/writer.js';
-import { waitForCluster } from '../../src/lab/cluster-query.js';
+import { waitForNewPrimary } from '../../src/lab/cluster-query.js';
 import { labPowerOff } from '../../src/lab/power.js';
 import { outageReport } from './outage-report.js';
-import { currentPrimary, freshFirstRow, log, randomDelay, restoreHealthy } from './harness.js';
+import { currentPrimary, freshFirstRow, log, randomDelay, restoreHealthy, sleep } from './harness.js';
 
 /**
  * Runs one fault with the writer going: writes must flow before the fault;
@@ -73,7 +75,18 @@ export async function crashPrimaryUnderLoad(name: string, maxDelayMs: number): P
       await labPowerOff(crashed);
       return at;
     },
-    async () => (await waitForCluster('a new primary with the VIP', 90_000, (s) => s.promoted.length === 1 && s.promoted[0] !== crashed && s.vip[0] === s.promoted[0])).promoted[0]!,
+    () => waitForNewPrimary(crashed),
   );
   return { ...result, crashed };
+}
+
+/**
+ * Cuts `lagging`'s replication (left cut: the caller restores it) for `ms` while writes go on,
+ * and checks it did fall behind `advanced`.
+ */
+export async function makeLag(lagging: string, advanced: string, ms: number): Promise<void> {
+  await blockReplication(lagging, true);
+  await sleep(ms);
+  const [lag, adv] = [await receivedLsn(lagging), await receivedLsn(advanced)];
+  assert.ok(lag !== undefined && adv !== undefined && lag < adv, `${lagging} (${lag}) is behind ${advanced} (${adv})`);
 }

@@ -1,14 +1,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { clearMove, movePromoted, receivedLsn, sqlOnNode, streamingStandbys } from '../../src/lab/cluster-ops.js';
-import { clusterStatus, waitForCluster } from '../../src/lab/cluster-query.js';
+import { clearMove, movePromoted, sqlOnNode, streamingStandbys } from '../../src/lab/cluster-ops.js';
+import { clusterStatus, waitForNewPrimary } from '../../src/lab/cluster-query.js';
 import { blockReplication, cutNodeNetwork, killPostmaster, postmasterPid } from '../../src/lab/faults.js';
 import { labNodes, labPowerOff, labPowerOn, labPowerStatus } from '../../src/lab/power.js';
 import { cleanupResource } from '../../src/lab/rebuild.js';
 import { MONITOR_INTERVALS, RESOURCE } from '../../src/lab/cib-commands.js';
 import { runInNodeChecked } from '../../src/lab/node-exec.js';
 import { LAB_AGENT, bringLabDown, bringLabUp, currentPrimary, log, randomDelay, restoreHealthy, setOperationOnFail, sleep, waitHealthy } from './harness.js';
-import { crashPrimaryUnderLoad, lostOutsideWindow, runWithWriter } from './scenario.js';
+import { crashPrimaryUnderLoad, lostOutsideWindow, makeLag, runWithWriter } from './scenario.js';
 
 /** Issue 3's failure scenarios against one 3-node lab, each with the writer running. */
 describe(`cluster scenarios (agent ${LAB_AGENT})`, { timeout: 25 * 60_000 }, () => {
@@ -72,7 +72,7 @@ describe(`cluster scenarios (agent ${LAB_AGENT})`, { timeout: 25 * 60_000 }, () 
         await killPostmaster(primary);
         return at;
       },
-      async () => (await waitForCluster('a standby promoted, the VIP with it', 90_000, (st) => st.promoted.length === 1 && st.promoted[0] !== primary && st.vip[0] === st.promoted[0])).promoted[0]!,
+      () => waitForNewPrimary(primary),
     );
     assert.notEqual(r.primaryAfter, primary);
     assert.deepEqual(lostOutsideWindow(r, 1_000), [], 'only writes acknowledged in the last second may be lost');
@@ -99,15 +99,12 @@ describe(`cluster scenarios (agent ${LAB_AGENT})`, { timeout: 25 * 60_000 }, () 
       const r = await runWithWriter(
         'lagging standby',
         async () => {
-          await blockReplication(lagging!, true);
-          await sleep(3_000);
-          const [lag, adv] = [await receivedLsn(lagging!), await receivedLsn(advanced!)];
-          assert.ok(lag !== undefined && adv !== undefined && lag < adv, `${lagging} (${lag}) is behind ${advanced} (${adv})`);
+          await makeLag(lagging!, advanced!, 3_000);
           const at = Date.now();
           await labPowerOff(primary);
           return at;
         },
-        async () => (await waitForCluster('a new primary with the VIP', 90_000, (s) => s.promoted.length === 1 && s.promoted[0] !== primary && s.vip[0] === s.promoted[0])).promoted[0]!,
+        () => waitForNewPrimary(primary),
       );
       assert.equal(r.primaryAfter, advanced, `the most advanced standby (${advanced}) is promoted, not ${lagging}`);
       assert.deepEqual(lostOutsideWindow(r, 1_000), []);
@@ -179,10 +176,7 @@ describe(`cluster scenarios (agent ${LAB_AGENT})`, { timeout: 25 * 60_000 }, () 
         await cutNodeNetwork(primary);
         return at;
       },
-      async () => {
-        const s = await waitForCluster('a new primary with the VIP', 90_000, (st) => st.promoted.length === 1 && st.promoted[0] !== primary && st.vip[0] === st.promoted[0]);
-        return s.promoted[0]!;
-      },
+      () => waitForNewPrimary(primary),
     );
     assert.notEqual(r.primaryAfter, primary);
     // Fenced: no process of the isolated node survives, so it cannot keep a writable primary.

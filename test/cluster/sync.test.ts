@@ -3,14 +3,14 @@ import assert from 'node:assert/strict';
 import { blockReplication, killPostmaster } from '../../src/lab/faults.js';
 import { labNodes, labPowerOff, labPowerOn } from '../../src/lab/power.js';
 import { LabWriter, missingAcknowledged } from '../../src/lab/writer.js';
-import { receivedLsn, rowsOnNode } from '../../src/lab/cluster-ops.js';
-import { waitForCluster } from '../../src/lab/cluster-query.js';
+import { rowsOnNode } from '../../src/lab/cluster-ops.js';
+import { waitForNewPrimary } from '../../src/lab/cluster-query.js';
 import { pacemakerLogLines } from '../../src/lab/pacemaker-log.js';
 import { runInNodeChecked } from '../../src/lab/node-exec.js';
 import { RESOURCE } from '../../src/lab/cib-commands.js';
 import type { ClusterStatus } from '../../src/pacemaker/status-model.js';
 import { bringLabDown, pghaInNode, bringLabUp, currentPrimary, freshFirstRow, log, restoreHealthy, setSyncMode, sleep } from './harness.js';
-import { crashPrimaryUnderLoad, lostOutsideWindow, runWithWriter } from './scenario.js';
+import { crashPrimaryUnderLoad, lostOutsideWindow, makeLag, runWithWriter } from './scenario.js';
 
 /** `pgha status --json` from a node: what a DBA sees of the synchronous set. */
 async function pghaStatus(node: string): Promise<ClusterStatus> {
@@ -73,10 +73,7 @@ describe('synchronous replication managed by the agent (lab)', { timeout: 15 * 6
       const r = await runWithWriter(
         'sync quorum redirected promotion',
         async () => {
-          await blockReplication(behind!, true);
-          await sleep(2_000);
-          const [lag, adv] = [await receivedLsn(behind!), await receivedLsn(ahead!)];
-          assert.ok(lag !== undefined && adv !== undefined && lag < adv, `${behind} (${lag}) is behind ${ahead} (${adv})`);
+          await makeLag(behind!, ahead!, 2_000);
           const at = Date.now();
           await labPowerOff(primary);
           // The dead primary no longer ranks the standbys: with the top score, `behind` is promoted
@@ -86,7 +83,7 @@ describe('synchronous replication managed by the agent (lab)', { timeout: 15 * 6
           await blockReplication(behind!, false);
           return at;
         },
-        async () => (await waitForCluster('a new primary with the VIP', 90_000, (s) => s.promoted.length === 1 && s.promoted[0] !== primary && s.vip[0] === s.promoted[0])).promoted[0]!,
+        () => waitForNewPrimary(primary),
       );
       assert.equal(r.primaryAfter, ahead, `the most advanced member (${ahead}) is promoted, not ${behind}`);
       assert.deepEqual(r.missing.map((e) => e.n), [], 'every acknowledged row is on the new primary');
