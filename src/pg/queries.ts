@@ -26,6 +26,8 @@ export interface WalReceiver {
 
 // pg_control_checkpoint() lags a promotion until the next checkpoint, so the
 // primary's timeline comes from the WAL file name of its insert position.
+// pg_stat_activity is read only by a standby with no connected WAL receiver
+// (a CASE branch not taken never runs its subquery): not in the steady state.
 const LOCAL_STATUS_SQL = `
 SELECT pg_is_in_recovery() AS in_recovery,
        CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END AS current_lsn,
@@ -35,10 +37,12 @@ SELECT pg_is_in_recovery() AS in_recovery,
             ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END AS timeline,
        current_setting('synchronous_standby_names') AS sync_names,
        r.status AS receiver_status, r.received_tli, r.flushed_lsn::text AS flushed_lsn, r.sender_host,
-       c.pid AS connecting_pid, (extract(epoch FROM clock_timestamp() - c.backend_start) * 1000)::bigint AS connecting_ms
+       CASE WHEN r.status IS NULL AND pg_is_in_recovery() THEN
+         (SELECT ARRAY[pid::bigint, (extract(epoch FROM clock_timestamp() - backend_start) * 1000)::bigint]
+          FROM pg_stat_activity WHERE backend_type = 'walreceiver' AND wait_event = 'LibPQWalReceiverConnect')
+       END AS connecting
 FROM (SELECT 1) AS one
-LEFT JOIN pg_stat_wal_receiver r ON true
-LEFT JOIN pg_stat_activity c ON c.backend_type = 'walreceiver' AND c.wait_event = 'LibPQWalReceiverConnect'`;
+LEFT JOIN pg_stat_wal_receiver r ON true`;
 
 export async function readLocalStatus(client: SqlClient): Promise<LocalStatus> {
   const row = await queryRow<{
@@ -51,8 +55,8 @@ export async function readLocalStatus(client: SqlClient): Promise<LocalStatus> {
     received_tli: number | null;
     flushed_lsn: string | null;
     sender_host: string | null;
-    connecting_pid: number | null;
-    connecting_ms: string | null;
+    /** [pid, ms since the WAL receiver started], as bigint text. */
+    connecting: string[] | null;
     sync_names: string;
   }>(client, LOCAL_STATUS_SQL);
   if (!row) throw new Error('status query returned no row');
@@ -70,7 +74,7 @@ export async function readLocalStatus(client: SqlClient): Promise<LocalStatus> {
           senderHost: row.sender_host ?? undefined,
         }
       : undefined,
-    connectingReceiver: row.connecting_pid ? { pid: Number(row.connecting_pid), ageMs: Number(row.connecting_ms ?? 0) } : undefined,
+    connectingReceiver: row.connecting ? { pid: Number(row.connecting[0]), ageMs: Number(row.connecting[1]) } : undefined,
     synchronousStandbyNames: row.sync_names,
   };
 }
