@@ -1,4 +1,5 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import type { NotStreaming } from '../rejoin/divergence.js';
 
 /**
  * What one agent process leaves for the next on this node, in /run (tmpfs:
@@ -17,6 +18,8 @@ export interface LocalState {
   promotedAt?: number;
   /** The published synchronous set ("k:a,b") as last read or written, with when (ms). */
   publishedSet?: [string, number];
+  /** Since when a standby has not streamed, as its monitors saw it. */
+  notStreaming?: NotStreaming;
   /** A smaller synchronous set to publish once its members flushed past `lsn`. */
   pendingShrink?: { set: string; lsn: string };
 }

@@ -66,3 +66,29 @@ export function divergence(local: LocalWal, primary: PrimaryWal): Divergence {
   }
   return { verdict: 'compatible' };
 }
+
+/**
+ * A standby whose WAL receiver stopped moments ago is most likely in a
+ * switchover or failover: its upstream is gone until the VIP moves. Checking
+ * its history then means connecting to an address nobody answers, and the
+ * monitor would hold up the transition's notifications on this node for the
+ * whole connect timeout (a 2 s stall in one switchover out of three). A
+ * diverged standby never streams again, so it is still found a few seconds
+ * later; until then it is not promotable (it does not stream).
+ */
+export const DIVERGENCE_CHECK_AFTER_MS = 5_000;
+
+/** [first seen not streaming, last seen not streaming] (ms), or undefined while streaming. */
+export type NotStreaming = [since: number, lastSeen: number];
+
+/**
+ * The not-streaming record after a monitor. A record whose last sighting is
+ * older than maxGapMs does not carry over (the node was primary, stopped or
+ * unmonitored meanwhile): the count starts again.
+ */
+export function trackNotStreaming(previous: NotStreaming | undefined, streaming: boolean, now: number, maxGapMs: number): NotStreaming | undefined {
+  if (streaming) return undefined;
+  return previous && now - previous[1] <= maxGapMs ? [previous[0], now] : [now, now];
+}
+
+export const divergenceCheckDue = (record: NotStreaming | undefined, now: number): boolean => record !== undefined && now - record[0] >= DIVERGENCE_CHECK_AFTER_MS;

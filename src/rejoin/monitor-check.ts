@@ -3,17 +3,20 @@ import { getProcessDeadline } from '../exec/run.js';
 import type { LocalStatus } from '../pg/queries.js';
 import { fetchTimelineHistory, identifySystem } from '../pg/replication-connection.js';
 import { queryRow, withConnection } from '../pg/sql.js';
-import { divergence } from './divergence.js';
+import { loadLocalState, saveLocalState } from '../agent/local-state.js';
+import { divergence, divergenceCheckDue, trackNotStreaming } from './divergence.js';
 import { localWalOfRunningStandby } from './local-wal.js';
 
 /**
  * Why a running standby that does not stream can never stream from the
  * reachable primary (its history forked), or undefined: streaming, primary
  * unreachable or a standby, or histories that agree. Runs only off the
- * steady state: a streaming standby costs nothing here.
+ * steady state (a streaming standby costs nothing here), and only once the
+ * standby has not streamed for DIVERGENCE_CHECK_AFTER_MS.
  */
 export async function divergedStandbyReason(ctx: AgentContext, status: LocalStatus | undefined): Promise<string | undefined> {
-  if (!status?.inRecovery || status.receiver?.status === 'streaming') return undefined;
+  if (!status?.inRecovery) return undefined;
+  if (!(await notStreamingForLong(ctx, status.receiver?.status === 'streaming'))) return undefined;
   const conninfo = await withConnection(ctx.connection, async (c) => (await queryRow<{ v: string }>(c, "SELECT current_setting('primary_conninfo') AS v"))?.v ?? '').catch(() => '');
   if (conninfo.trim() === '') return undefined;
   const source = { bindir: ctx.params.bindir, conninfo, osUser: ctx.params.systemUser, timeoutMs: Math.max(1_000, Math.min(3_000, getProcessDeadline().remainingMs() / 4)) };
@@ -29,4 +32,17 @@ export async function divergedStandbyReason(ctx: AgentContext, status: LocalStat
     ctx.log.debug(`divergence check skipped: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
   }
+}
+
+/** Keeps the not-streaming record of the local state current; whether the history check is due. */
+async function notStreamingForLong(ctx: AgentContext, streaming: boolean): Promise<boolean> {
+  const state = await loadLocalState(ctx.env.instance);
+  const now = Date.now();
+  // Three missed monitors (or 30 s) without a sighting: this node did something else meanwhile.
+  const record = trackNotStreaming(state.notStreaming, streaming, now, Math.max(30_000, 3 * ctx.env.intervalMs));
+  if (record || state.notStreaming) {
+    state.notStreaming = record;
+    await saveLocalState(ctx.env.instance, state);
+  }
+  return divergenceCheckDue(record, now);
 }

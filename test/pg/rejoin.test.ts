@@ -4,6 +4,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../../src/exec/run.js';
 import { OCF } from '../../src/ocf/exit-codes.js';
+import { DIVERGENCE_CHECK_AFTER_MS } from '../../src/rejoin/divergence.js';
+import { sleep } from '../../src/exec/deadline.js';
 import { runAgent } from './helpers/agent.js';
 import { createPair, PG_BIN, type PairOptions, type TestInstance, type TestPair } from './helpers/instances.js';
 import { CLI, CLONE, digest, failoverWithLostWrites, ok, sql, startPair, waitStreaming, type Act } from './helpers/rejoin.js';
@@ -133,6 +135,11 @@ describe('rejoin of a diverged old primary (real PostgreSQL 15)', () => {
     // As PAF would: started as a standby with no history check; it cannot follow.
     await run('touch', [join(node1.datadir, 'standby.signal')]);
     await run(`${PG_BIN}/pg_ctl`, ['start', '-D', node1.datadir, '-w', '-l', join(pair.base, 'node1.log')], { user: 'postgres', timeoutMs: 30_000 });
+    // The first monitor that finds it not streaming leaves its history alone (a switchover or
+    // failover looks the same for a moment); it is not promotable meanwhile, as it does not stream.
+    const first = await act(pair, 'monitor', node1, { OCF_RESKEY_CRM_meta_interval: '10000' });
+    assert.equal(first.code, OCF.SUCCESS, first.stderr);
+    await sleep(DIVERGENCE_CHECK_AFTER_MS);
     const failed = await act(pair, 'monitor', node1, { OCF_RESKEY_CRM_meta_interval: '10000' });
     assert.equal(failed.code, OCF.ERR_GENERIC, failed.stderr);
     assert.match(failed.reason ?? '', /not streaming: the local history diverged/);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseLsn } from '../../../src/pg/lsn.js';
-import { divergence, type LocalWal, type PrimaryWal } from '../../../src/rejoin/divergence.js';
+import { DIVERGENCE_CHECK_AFTER_MS, divergence, divergenceCheckDue, trackNotStreaming, type LocalWal, type PrimaryWal } from '../../../src/rejoin/divergence.js';
 
 const L = parseLsn;
 const show = (v: unknown) => JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? x.toString(16) : x));
@@ -62,5 +62,32 @@ describe('divergence(local, primary)', () => {
   });
   it('a missing local history file is not decided', () => {
     assert.equal(divergence({ timeline: 2, endLsn: L('0/4000000'), history: undefined }, primaryTl3).verdict, 'unknown');
+  });
+});
+
+describe('when a standby that does not stream gets its history checked', () => {
+  const GAP = 30_000;
+  it('not at the first monitor that finds it not streaming (a switchover or failover in progress)', () => {
+    const record = trackNotStreaming(undefined, false, 1_000, GAP);
+    assert.deepEqual(record, [1_000, 1_000]);
+    assert.equal(divergenceCheckDue(record, 1_000), false);
+  });
+  it('once it has not streamed for DIVERGENCE_CHECK_AFTER_MS across monitors', () => {
+    let record = trackNotStreaming(undefined, false, 0, GAP);
+    record = trackNotStreaming(record, false, 4_000, GAP);
+    assert.equal(divergenceCheckDue(record, 4_000), false);
+    record = trackNotStreaming(record, false, DIVERGENCE_CHECK_AFTER_MS, GAP);
+    assert.deepEqual(record, [0, DIVERGENCE_CHECK_AFTER_MS]);
+    assert.equal(divergenceCheckDue(record, DIVERGENCE_CHECK_AFTER_MS), true);
+  });
+  it('streaming clears the record, and the count starts again', () => {
+    assert.equal(trackNotStreaming([0, 8_000], true, 12_000, GAP), undefined);
+    assert.equal(divergenceCheckDue(undefined, 12_000), false);
+    assert.deepEqual(trackNotStreaming(undefined, false, 16_000, GAP), [16_000, 16_000]);
+  });
+  it('a record not seen for longer than the gap does not carry over (the node was primary or stopped meanwhile)', () => {
+    const record = trackNotStreaming([0, 1_000], false, 1_000 + GAP + 1, GAP);
+    assert.deepEqual(record, [1_000 + GAP + 1, 1_000 + GAP + 1]);
+    assert.equal(divergenceCheckDue(record, 1_000 + GAP + 1), false);
   });
 });
