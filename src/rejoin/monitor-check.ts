@@ -3,9 +3,13 @@ import { getProcessDeadline } from '../exec/run.js';
 import type { LocalStatus } from '../pg/queries.js';
 import { fetchTimelineHistory, identifySystem } from '../pg/replication-connection.js';
 import { queryRow, withConnection } from '../pg/sql.js';
+import { anyAnswers, tcpEndpoints } from '../pg/tcp-reachable.js';
 import { loadLocalState, saveLocalState } from '../agent/local-state.js';
 import { divergence, divergenceCheckDue, trackNotStreaming } from './divergence.js';
 import { localWalOfRunningStandby } from './local-wal.js';
+
+/** A primary on the cluster's network answers a SYN in milliseconds; one that has not within this is not there. */
+const PRIMARY_ANSWER_MS = 200;
 
 /**
  * Why a running standby that does not stream can never stream from the
@@ -19,6 +23,13 @@ export async function divergedStandbyReason(ctx: AgentContext, status: LocalStat
   if (!(await notStreamingForLong(ctx, status.receiver?.status === 'streaming'))) return undefined;
   const conninfo = await withConnection(ctx.connection, async (c) => (await queryRow<{ v: string }>(c, "SELECT current_setting('primary_conninfo') AS v"))?.v ?? '').catch(() => '');
   if (conninfo.trim() === '') return undefined;
+  // The VIP nobody holds yet (a failover under way): the check would wait out its whole
+  // connect timeout, and this node's next operation (a notification, a promote) with it.
+  const endpoints = tcpEndpoints(conninfo);
+  if (endpoints && !(await anyAnswers(endpoints, PRIMARY_ANSWER_MS))) {
+    ctx.log.debug(`divergence check skipped: ${endpoints.map((e) => `${e.host}:${e.port}`).join(',')} does not answer`);
+    return undefined;
+  }
   const source = { bindir: ctx.params.bindir, conninfo, osUser: ctx.params.systemUser, timeoutMs: Math.max(1_000, Math.min(3_000, getProcessDeadline().remainingMs() / 4)) };
   try {
     const identity = await identifySystem(source);

@@ -4,6 +4,7 @@ import { runChecked } from '../../src/exec/run.js';
 import { OCF } from '../../src/ocf/exit-codes.js';
 import { withConnection } from '../../src/pg/sql.js';
 import { runAgent } from './helpers/agent.js';
+import { DIVERGENCE_CHECK_AFTER_MS } from '../../src/rejoin/divergence.js';
 import { createPair, type TestInstance, type TestPair } from './helpers/instances.js';
 import { sleep, waitStreaming } from './helpers/rejoin.js';
 
@@ -82,6 +83,21 @@ describe('a WAL receiver stuck connecting to a dead address', () => {
     assert.notEqual(replaced, stuck, 'the stuck WAL receiver is gone (a new one tries again)');
 
     // Back to the real primary: the next attempt connects and streams.
+    await primaryConninfo(pair.standby, `host=${pair.primary.socketDir} port=${pair.primary.port} user=postgres application_name=${pair.standby.node}`);
+    await waitStreaming(pair.primary, pair.standby);
+  });
+
+  it('does not check the history of a standby against a primary address that does not answer', async () => {
+    await primaryConninfo(pair.standby, `host=${DEAD_ADDRESS} port=${pair.primary.port} user=postgres application_name=${pair.standby.node}`);
+    const debug = { HA_debug: '1' };
+    const first = await runAgent('monitor', pair.agentEnv(pair.standby, { ...clone, OCF_RESKEY_CRM_meta_interval: '4000', ...debug }));
+    assert.equal(first.code, OCF.SUCCESS, first.stderr);
+    await sleep(DIVERGENCE_CHECK_AFTER_MS);
+    // Not streaming for long enough that the check is due: it would wait out libpq's connect
+    // timeout on the dead address, holding up this node's next operation; it is skipped instead.
+    const due = await runAgent('monitor', pair.agentEnv(pair.standby, { ...clone, OCF_RESKEY_CRM_meta_interval: '4000', ...debug }));
+    assert.equal(due.code, OCF.SUCCESS, due.stderr);
+    assert.match(due.stderr, new RegExp(`divergence check skipped: ${DEAD_ADDRESS.replaceAll('.', '\\.')}:${pair.primary.port} does not answer`));
     await primaryConninfo(pair.standby, `host=${pair.primary.socketDir} port=${pair.primary.port} user=postgres application_name=${pair.standby.node}`);
     await waitStreaming(pair.primary, pair.standby);
   });
