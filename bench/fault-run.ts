@@ -12,7 +12,7 @@ import { labNodes, labPowerOff } from '../src/lab/power.js';
 import { LabWriter, missingAcknowledged, type WriteEvent } from '../src/lab/writer.js';
 import { MONITOR_INTERVALS, type AgentChoice } from '../src/lab/cib-commands.js';
 import { currentPrimary, freshFirstRow, log, restoreHealthy, sleep } from '../test/cluster/harness.js';
-import { FAILED_MONITOR, firstLogEvent, NODE_LOST, VIP_STARTED } from './log-events.js';
+import { FAILED_MONITOR, firstLogEvent, NODE_LOST, TRANSITION_CALCULATED, VIP_STARTED } from './log-events.js';
 import { median } from './report.js';
 
 export const SCENARIOS = {
@@ -32,6 +32,10 @@ export interface Run {
   dcLost: boolean;
   /** Node crash: from detection to the VIP started on the new primary in the Pacemaker log, free of the client's reconnection. */
   detectionToVipMs: number | undefined;
+  /** Node crash: from detection to the first transition calculated (Pacemaker alone: DC election, scheduler). */
+  detectionToTransitionMs: number | undefined;
+  /** Node crash: from that transition to the VIP started (fencing, the agent's notifications and promote, the VIP's start). */
+  transitionToVipMs: number | undefined;
 }
 
 /** A pause between acknowledged writes longer than this counts as an outage (the writer acknowledges every ~20 ms). */
@@ -84,8 +88,20 @@ export async function runFault(agent: AgentChoice, scenario: Scenario, label: st
     const after = (await waitForCluster('a primary holding the VIP', 60_000, (st) => st.promoted.length === 1 && st.vip[0] === st.promoted[0])).promoted[0]!;
     const lost = missingAcknowledged(events, await rowsOnNode(after, first)).length;
     const vipAt = scenario === 'node-crash' && detectedAt !== undefined ? await firstLogEvent(others, VIP_STARTED, detectedAt) : undefined;
-    const detectionToVipMs = vipAt === undefined || detectedAt === undefined ? undefined : vipAt - detectedAt;
-    const result = { totalMs: ms, afterDetectionMs: detectedAt === undefined ? undefined : recoveredAt - detectedAt, lost, events, faultAt, dcLost, detectionToVipMs };
+    const transitionAt = vipAt === undefined ? undefined : await firstLogEvent(others, TRANSITION_CALCULATED, detectedAt!);
+    const between = (from: number | undefined, to: number | undefined) => (from === undefined || to === undefined ? undefined : to - from);
+    const result = {
+      totalMs: ms,
+      afterDetectionMs: between(detectedAt, recoveredAt),
+      lost,
+      events,
+      faultAt,
+      dcLost,
+      detectionToVipMs: between(detectedAt, vipAt),
+      detectionToTransitionMs: between(detectedAt, transitionAt),
+      transitionToVipMs: between(transitionAt, vipAt),
+    };
+    const { detectionToVipMs } = result;
     log(
       `${label} ${scenario}: outage ${ms} ms, after detection ${result.afterDetectionMs} ms${detectionToVipMs === undefined ? '' : ` (VIP started ${detectionToVipMs} ms after)`}, ${lost} lost, primary ${primary} -> ${after}${dcLost ? ' (it was the DC)' : ''}`,
     );

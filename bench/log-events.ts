@@ -18,3 +18,5 @@ export const FAILED_MONITOR = /Result of monitor operation for pgsqld on [^:]+: 
 export const NODE_LOST = /state is now lost/;
 /** The VIP started (on the new primary), as Pacemaker records it. */
 export const VIP_STARTED = /Result of start operation for pgsql-pri-ip on [^:]+: ok/;
+/** The DC's scheduler produced a transition (the first after a node loss is the one that fences it and recovers its resources). */
+export const TRANSITION_CALCULATED = /Calculated transition \d+/;

@@ -14,6 +14,7 @@
  */
 import { parseArgs } from 'node:util';
 import { clusterStatus } from '../src/lab/cluster-query.js';
+import { SERVICE_ENV } from '../src/lab/launcher.js';
 import { runInNode } from '../src/lab/node-exec.js';
 import { PGDATA, PG_BINDIR } from '../src/lab/node-fs.js';
 import { PG_PORT } from '../src/lab/layout.js';
@@ -56,7 +57,9 @@ function agentEnv(agent: keyof typeof AGENTS, node: string, role: 'Promoted' | '
 }
 
 async function sample(agent: keyof typeof AGENTS, node: string, role: 'Promoted' | 'Unpromoted'): Promise<Sample> {
-  const r = await runInNode(node, ['/usr/bin/time', '-f', 'TIME %e %U %S', AGENTS[agent].path, 'monitor'], { env: agentEnv(agent, node, role) });
+  // The environment Pacemaker's executor gives an agent (a service's, plus the OCF variables), not this shell's.
+  const env = Object.entries({ ...SERVICE_ENV, ...agentEnv(agent, node, role) }).map(([k, v]) => `${k}=${v}`);
+  const r = await runInNode(node, ['env', '-i', ...env, '/usr/bin/time', '-f', 'TIME %e %U %S', AGENTS[agent].path, 'monitor']);
   const line = r.stderr.split('\n').reverse().find((l) => l.startsWith('TIME '));
   if (!line) throw new Error(`no timing from ${agent} on ${node}: ${r.stderr}`);
   if (r.exitCode !== (role === 'Promoted' ? 8 : 0)) process.stderr.write(`${agent} on ${node}: ${r.stderr.split('\n').slice(-4).join(' | ')}\n`);

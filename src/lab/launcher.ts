@@ -6,7 +6,7 @@ import { execa, type ResultPromise } from 'execa';
  * shell's NODE_EXTRA_CA_CERTS alone made each Node process 50 ms slower
  * (150 CA certificates parsed at start-up) than it is under systemd.
  */
-const SERVICE_ENV = {
+export const SERVICE_ENV: Readonly<Record<string, string>> = {
   PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
   LC_ALL: 'C',
 };
