@@ -3,13 +3,6 @@ import type { OcfEnvironment } from '../ocf/environment.js';
 import { OCF, OcfError, type OcfExitCode } from '../ocf/exit-codes.js';
 import type { Logger } from '../ocf/log.js';
 import { runAgent, type ActionHandler } from '../ocf/run-agent.js';
-import { demote } from './actions/demote.js';
-import { monitor } from './actions/monitor.js';
-import { notify } from './actions/notify.js';
-import { promote } from './actions/promote.js';
-import { start } from './actions/start.js';
-import { stop } from './actions/stop.js';
-import { reloadAgent, validateAll } from './actions/validate-all.js';
 import { buildContext, type AgentContext } from './context.js';
 import { AGENT_NAME, agentMetadata } from './metadata.js';
 
@@ -30,7 +23,7 @@ const stopWithAnyParameters: ActionHandler = async (env, log) => {
     log.warning(`stop with unusable parameters (${error.reason}): nothing can be running with them`);
     return OCF.SUCCESS;
   }
-  return stop(ctx);
+  return (await import('./actions/stop.js')).stop(ctx);
 };
 
 const withContext =
@@ -43,14 +36,14 @@ runAgent(
     name: AGENT_NAME,
     metadata: () => agentMetadata(VERSION),
     actions: {
-      start: withContext(start),
+      start: withContext(async (ctx) => (await import('./actions/start.js')).start(ctx)),
       stop: stopWithAnyParameters,
-      monitor: withContext(monitor),
-      promote: withContext(promote),
-      demote: withContext(demote),
-      notify: withContext(notify),
-      'validate-all': withContext(validateAll),
-      'reload-agent': withContext(reloadAgent),
+      monitor: withContext(async (ctx) => (await import('./actions/monitor.js')).monitor(ctx)),
+      promote: withContext(async (ctx) => (await import('./actions/promote.js')).promote(ctx)),
+      demote: withContext(async (ctx) => (await import('./actions/demote.js')).demote(ctx)),
+      notify: withContext(async (ctx) => (await import('./actions/notify.js')).notify(ctx)),
+      'validate-all': withContext(async (ctx) => (await import('./actions/validate-all.js')).validateAll(ctx)),
+      'reload-agent': withContext(async (ctx) => (await import('./actions/validate-all.js')).reloadAgent(ctx)),
     },
   },
   process.argv.slice(2),

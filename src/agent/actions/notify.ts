@@ -4,9 +4,7 @@ import { formatWalPosition } from '../../pg/lsn.js';
 import { nodesAfterTransition } from '../../ocf/notify.js';
 import type { AgentContext } from '../context.js';
 import { loadLocalState, saveLocalState } from '../local-state.js';
-import { observe } from '../observe.js';
-import { restartStalledWalReceiver } from '../wal-receiver.js';
-import { localWalPosition, walPositionAttribute } from '../wal-position.js';
+import { walPositionAttribute } from '../wal-position.js';
 
 /**
  * notify: never fails (Pacemaker ignores the result) and changes nothing in
@@ -22,6 +20,9 @@ export async function notify(ctx: AgentContext): Promise<OcfExitCode> {
     await rememberNodes(ctx, n.unames.all.length > 0 ? n.unames.all : [...n.unames.active, ...n.unames.inactive], nodesAfterTransition(n));
     const attribute = walPositionAttribute(ctx.env.instance);
     if (n.type === 'pre' && n.operation === 'promote') {
+      // Loaded only here: most notifications of a failover (pre/post demote and stop) just refresh
+      // the node list, and each is a process on every node in the failover's critical path.
+      const [{ observe }, { restartStalledWalReceiver }, { localWalPosition }] = await Promise.all([import('../observe.js'), import('../wal-receiver.js'), import('../wal-position.js')]);
       const observation = await observe(ctx);
       const position = observation.status && (await localWalPosition(observation.status, ctx.params.datadir));
       if (observation.state === 'standby' && position) {
