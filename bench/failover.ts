@@ -73,7 +73,7 @@ Measured ${new Date().toISOString().slice(0, 10)} on the lab (3 nodes in network
 |---|---|---|---|---|---|
 ${rows.join('\n')}
 
-Write outage: from the fault to the end of the last pause of more than ${OUTAGE_GAP_MS / 1000} s between acknowledged writes (a recovery may let writes through for a moment and stop them again). "After detection": from the first failed monitor in the Pacemaker log (postmaster kill) or the Corosync membership loss (node crash) to that moment.
+Write outage: from the fault to the end of the last pause of more than ${OUTAGE_GAP_MS / 1000} s between acknowledged writes (a recovery may let writes through for a moment and stop them again), and at least to the first write acknowledged after the fault's first failed one (a shorter outage is still one). "After detection": from the first failed monitor in the Pacemaker log (postmaster kill) or the Corosync membership loss (node crash) to that moment.
 
 ${
   dcRows.length
@@ -87,6 +87,6 @@ ${dcRows.join('\n')}
     : ''
 }${charts.join('\n\n')}
 
-Rerun: \`node --import tsx bench/failover.ts --runs 5\` (as root; it builds a lab for each agent and removes it at the end).`,
+Rerun: \`node --import tsx bench/failover.ts --runs ${runs}\` (as root; it builds a lab for each agent and removes it at the end).`,
 );
 console.log(rows.join('\n'));

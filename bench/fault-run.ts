@@ -50,9 +50,12 @@ export const OUTAGE_GAP_MS = 1_000;
  */
 function recovery(events: readonly WriteEvent[], faultAt: number): { ms: number; recoveredAt: number } {
   const oks = events.filter((e) => e.ok).map((e) => e.end).sort((a, b) => a - b);
-  let recoveredAt = faultAt;
+  // At least until the first write acknowledged after the fault's first failure: an outage
+  // shorter than OUTAGE_GAP_MS is still an outage.
+  const firstFailure = events.filter((e) => !e.ok && e.end >= faultAt).sort((a, b) => a.end - b.end)[0];
+  let recoveredAt = (firstFailure && oks.find((t) => t > firstFailure.end)) ?? faultAt;
   for (let i = 1; i < oks.length; i++) {
-    if (oks[i]! > faultAt && oks[i]! - Math.max(oks[i - 1]!, faultAt) > OUTAGE_GAP_MS) recoveredAt = oks[i]!;
+    if (oks[i]! > faultAt && oks[i]! - Math.max(oks[i - 1]!, faultAt) > OUTAGE_GAP_MS) recoveredAt = Math.max(recoveredAt, oks[i]!);
   }
   return { ms: recoveredAt - faultAt, recoveredAt };
 }
