@@ -15,8 +15,9 @@ const PRIMARY_ANSWER_MS = 200;
  * Why a running standby that does not stream can never stream from the
  * reachable primary (its history forked), or undefined: streaming, primary
  * unreachable or a standby, or histories that agree. Runs only off the
- * steady state (a streaming standby costs nothing here), and only once the
- * standby has not streamed for DIVERGENCE_CHECK_AFTER_MS.
+ * steady state (a streaming standby costs one read of the local state
+ * file here, nothing more), and only once the standby has not streamed for
+ * DIVERGENCE_CHECK_AFTER_MS.
  */
 export async function divergedStandbyReason(ctx: AgentContext, status: LocalStatus | undefined): Promise<string | undefined> {
   if (!status?.inRecovery) return undefined;
