@@ -4,7 +4,7 @@ import { chooseCandidate, type Candidate } from '../election/choose-candidate.js
 import { SCORE } from '../election/scores.js';
 import { genericError } from '../ocf/exit-codes.js';
 import { nodesAfterTransition, type Notification } from '../ocf/notify.js';
-import { queryAttributeOnAllNodes } from '../pacemaker/attributes.js';
+import { deletePrivateAttribute, queryAttributeOnAllNodes } from '../pacemaker/attributes.js';
 import { compareWalPositions, formatWalPosition, parseWalPosition, type WalPosition } from '../pg/lsn.js';
 import { readPublishedSet } from '../sync/cib-set.js';
 import { promotableMembers } from '../sync/plan.js';
@@ -26,13 +26,18 @@ const ELECTION_WAIT_MS = 3_000;
  * lower ours and fail this promote so Pacemaker promotes that node instead.
  * Peers that never publish (crashed since, or a start that failed) are left
  * out after a bounded wait.
+ *
+ * The election consumes the positions it read: the next one waits for fresh
+ * values instead of taking a peer's old one for its new one, which attrd may
+ * not have passed on yet. The clearing runs while the promotion goes on:
+ * `positionsCleared` is its end, for the action to await before it exits.
  */
-export async function confirmBestCandidate(ctx: AgentContext, notification: Notification, own: WalPosition): Promise<void> {
+export async function confirmBestCandidate(ctx: AgentContext, notification: Notification, own: WalPosition): Promise<{ positionsCleared: Promise<void> }> {
   // Every instance running at promote time published in pre-promote, restarted ones included:
   // leaving one out would count it as absent from the synchronous set, or ignore a better node.
   const peers = nodesAfterTransition(notification).filter((node) => node !== ctx.node);
-  if (peers.length === 0 && ctx.params.syncMode === 'off') return;
   const attribute = walPositionAttribute(ctx.env.instance);
+  if (peers.length === 0 && ctx.params.syncMode === 'off') return { positionsCleared: clearPositions(ctx, attribute, [ctx.node]) };
   const deadline = getProcessDeadline().within(Math.min(ELECTION_WAIT_MS, getProcessDeadline().remainingMs() / 3));
   let published = new Map<string, string>();
   let queryError: string | undefined;
@@ -58,10 +63,22 @@ export async function confirmBestCandidate(ctx: AgentContext, notification: Noti
     else ctx.log.warning(`${node} ${text === undefined ? `published no WAL position within ${Date.now() - started} ms` : `published an unreadable WAL position "${text}"`}; it is left out of the election`);
   }
   ctx.log.info(`election: ours ${formatWalPosition(own)}; ${candidates.map((c) => `${c.node} ${formatWalPosition(c.position)}`).join(', ') || 'no peer'}`);
+  const positionsCleared = clearPositions(ctx, attribute, [ctx.node, ...published.keys()]);
   const self = { node: ctx.node, position: own };
-  const best = ctx.params.syncMode === 'off' ? chooseCandidate(self, candidates) : await bestSynchronousCandidate(ctx, self, candidates);
-  if (best.node === ctx.node) return;
-  await redirectPromotion(ctx, notification, own, best);
+  try {
+    const best = ctx.params.syncMode === 'off' ? chooseCandidate(self, candidates) : await bestSynchronousCandidate(ctx, self, candidates);
+    if (best.node !== ctx.node) await redirectPromotion(ctx, notification, own, best);
+  } catch (error) {
+    await positionsCleared;
+    throw error;
+  }
+  return { positionsCleared };
+}
+
+/** Deletes the published positions of `nodes`; never fails (a position left behind is replaced at the next pre-promote). */
+async function clearPositions(ctx: AgentContext, attribute: string, nodes: readonly string[]): Promise<void> {
+  const results = await Promise.allSettled([...new Set(nodes)].map((node) => deletePrivateAttribute(attribute, node)));
+  for (const r of results) if (r.status === 'rejected') ctx.log.warning(`clearing ${attribute}: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`);
 }
 
 /**

@@ -53,7 +53,8 @@ export async function setPrivateAttribute(name: string, value: string, node?: st
 }
 
 export async function deletePrivateAttribute(name: string, node?: string): Promise<void> {
-  await run('attrd_updater', ['--private', '--name', name, '--delete', ...(node ? ['--node', node] : [])], { timeoutMs: ATTRIBUTE_TIMEOUT_MS });
+  const result = await run('attrd_updater', ['--private', '--name', name, '--delete', ...(node ? ['--node', node] : [])], { timeoutMs: ATTRIBUTE_TIMEOUT_MS });
+  if (result.exitCode !== 0) throw new Error(`attrd_updater could not delete ${name}${node ? ` on ${node}` : ''}: ${result.stderr}`);
 }
 
 /**

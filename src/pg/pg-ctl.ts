@@ -34,7 +34,3 @@ export function stopPostgres(t: PgCtlTarget, mode: ShutdownMode, waitSeconds: nu
     timeoutMs: (waitSeconds + 2) * 1000,
   });
 }
-
-export function promotePostgres(t: PgCtlTarget): Promise<RunResult> {
-  return run(`${t.bindir}/pg_ctl`, ['promote', '-D', t.datadir, '-W'], { user: t.user, timeoutMs: 10_000 });
-}

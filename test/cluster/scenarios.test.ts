@@ -7,6 +7,8 @@ import { labNodes, labPowerOff, labPowerOn, labPowerStatus } from '../../src/lab
 import { cleanupResource } from '../../src/lab/rebuild.js';
 import { MONITOR_INTERVALS, RESOURCE } from '../../src/lab/cib-commands.js';
 import { runInNodeChecked } from '../../src/lab/node-exec.js';
+import { parseAttrdQuery } from '../../src/pacemaker/attributes.js';
+import { walPositionAttribute } from '../../src/agent/wal-position.js';
 import { LAB_AGENT, bringLabDown, bringLabUp, currentPrimary, log, randomDelay, restoreHealthy, setOperationOnFail, sleep, waitHealthy } from './harness.js';
 import { crashPrimaryUnderLoad, lostOutsideWindow, makeLag, runWithWriter } from './scenario.js';
 
@@ -108,6 +110,11 @@ describe(`cluster scenarios (agent ${LAB_AGENT})`, { timeout: 25 * 60_000 }, () 
       );
       assert.equal(r.primaryAfter, advanced, `the most advanced standby (${advanced}) is promoted, not ${lagging}`);
       assert.deepEqual(lostOutsideWindow(r, 1_000), []);
+      if (LAB_AGENT === 'pgha') {
+        // The election consumed them: the next one must wait for fresh positions, not read these.
+        const left = parseAttrdQuery((await runInNodeChecked(advanced!, ['attrd_updater', '--query', '--all', '--name', walPositionAttribute(RESOURCE)])).stdout);
+        assert.deepEqual([...left], [], 'no WAL position is left published after the promotion');
+      }
     } finally {
       await blockReplication(lagging!, false);
     }

@@ -1,13 +1,14 @@
 import { OCF, genericError, type OcfExitCode } from '../../ocf/exit-codes.js';
-import { promotePostgres } from '../../pg/pg-ctl.js';
-import { describeState } from '../../pg/instance-state.js';
 import type { AgentContext } from '../context.js';
 import { confirmBestCandidate } from '../election.js';
 import { ensureStandby, settle } from '../ensure-standby.js';
-import { observe, observeUntil, type Observation } from '../observe.js';
+import { observe } from '../observe.js';
+import { readLocalStatus, type LocalStatus } from '../../pg/queries.js';
 import { getProcessDeadline } from '../../exec/run.js';
 import { manageSynchronousReplication, rememberPromotion } from '../sync-replication.js';
 import { localWalPosition } from '../wal-position.js';
+import { promoteAndWait } from '../../pg/promotion.js';
+import { withConnection } from '../../pg/sql.js';
 
 /**
  * Before clients arrive (the VIP starts after promote): with sync_mode on,
@@ -16,16 +17,18 @@ import { localWalPosition } from '../wal-position.js';
  * unprotected; with it off, releases a set inherited from the old primary,
  * so the first commits do not hang on it.
  */
-async function prepareForWrites(ctx: AgentContext, promoted: Observation): Promise<void> {
+async function prepareForWrites(ctx: AgentContext, promoted: LocalStatus): Promise<void> {
   try {
     if (ctx.params.syncMode !== 'off') await rememberPromotion(ctx);
-    await manageSynchronousReplication(ctx, [], promoted.status?.synchronousStandbyNames ?? '', promoted.status?.currentLsn);
+    await manageSynchronousReplication(ctx, [], promoted.synchronousStandbyNames, promoted.currentLsn);
   } catch (error) {
     ctx.log.warning(`synchronous replication after promote: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
-const PROMOTION_POLL_MS = 25;
+const PROMOTION_POLL_MS = 10;
+/** Kept from the deadline to report a promotion that did not end. */
+const PROMOTED_CHECK_RESERVE_MS = 1_000;
 
 /**
  * promote: only the best candidate, and only once it is really writable. The
@@ -42,14 +45,21 @@ export async function promote(ctx: AgentContext): Promise<OcfExitCode> {
   current = await ensureStandby(ctx, current);
   const own = current.status && (await localWalPosition(current.status, ctx.params.datadir));
   if (!own) throw genericError('cannot read this standby\'s WAL position');
-  if (ctx.env.notification) await confirmBestCandidate(ctx, ctx.env.notification, own);
+  let positionsCleared = Promise.resolve();
+  if (ctx.env.notification) ({ positionsCleared } = await confirmBestCandidate(ctx, ctx.env.notification, own));
   else ctx.log.warning('promote without notification variables (run by hand?): no election against other standbys');
-  const result = await promotePostgres(ctx.pgctl);
-  if (result.exitCode !== 0) throw genericError(`pg_ctl promote failed: ${result.stderr || result.stdout}`);
-  // The server answers throughout; a promotion takes a few tens of milliseconds: poll closely.
-  const promoted = await observeUntil(ctx, (o) => o.state === 'primary', getProcessDeadline(), PROMOTION_POLL_MS);
-  if (promoted.state !== 'primary') throw genericError(`not writable after pg_ctl promote (${promoted.sqlError ?? describeState(promoted.state)})`);
-  await prepareForWrites(ctx, promoted);
-  ctx.log.info('promoted: accepting writes');
-  return OCF.SUCCESS;
+  try {
+    const deadline = getProcessDeadline().reserving(PROMOTED_CHECK_RESERVE_MS);
+    const promoted = await withConnection(ctx.connection, async (client) =>
+      (await promoteAndWait(client, deadline, PROMOTION_POLL_MS)) ? await readLocalStatus(client) : undefined,
+    ).catch((error: unknown) => {
+      throw genericError(`promotion failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    if (!promoted) throw genericError(`still in recovery ${PROMOTED_CHECK_RESERVE_MS / 1000} s before the promote timeout, after pg_promote`);
+    await prepareForWrites(ctx, promoted);
+    ctx.log.info('promoted: accepting writes');
+    return OCF.SUCCESS;
+  } finally {
+    await positionsCleared;
+  }
 }
