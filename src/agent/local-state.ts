@@ -44,6 +44,15 @@ export async function saveLocalState(instance: string, state: LocalState): Promi
   await rename(tmp, pathFor(instance));
 }
 
+/** Runs `update` on the local state, then writes it back if it changed (a steady-state monitor changes nothing). */
+export async function updateLocalState<T>(instance: string, update: (state: LocalState) => Promise<T>): Promise<T> {
+  const state = await loadLocalState(instance);
+  const loaded = JSON.stringify(state);
+  const result = await update(state);
+  if (JSON.stringify(state) !== loaded) await saveLocalState(instance, state);
+  return result;
+}
+
 /** Scores are re-asserted after this long even when unchanged, in case attrd lost them (stack restart without reboot). */
 export const SCORE_REFRESH_MS = 60_000;
 

@@ -3,7 +3,7 @@ import { disconnectedScores, rankStandbys, SCORE, selfScore } from '../election/
 import type { ReplicationPeer, LocalStatus } from '../pg/queries.js';
 import { EMPTY_SET, type SyncSet } from '../sync/plan.js';
 import type { AgentContext } from './context.js';
-import { loadLocalState, saveLocalState, scoreIsCurrent, type LocalState } from './local-state.js';
+import { loadLocalState, saveLocalState, scoreIsCurrent, updateLocalState, type LocalState } from './local-state.js';
 
 /** How long a known standby may be absent from pg_stat_replication before it is marked disconnected. */
 export const RECONNECT_GRACE_MS = 30_000;
@@ -47,7 +47,11 @@ export async function scoreFromPrimary(ctx: AgentContext, peers: readonly Replic
 
 /** A standby scores itself: promotable as soon as it streams; a seed score when the cluster has none. */
 export async function scoreFromStandby(ctx: AgentContext, status: LocalStatus | undefined): Promise<void> {
-  const state = await loadLocalState(ctx.env.instance);
+  await updateLocalState(ctx.env.instance, (state) => scoreStandby(ctx, status, state));
+}
+
+/** scoreFromStandby on a local state the caller loaded (and writes back). */
+export async function scoreStandby(ctx: AgentContext, status: LocalStatus | undefined, state: LocalState): Promise<void> {
   const streaming = status?.receiver?.status === 'streaming';
   const cached = state.scores[ctx.node];
   // A low cached score may have been raised by the primary's ranking since: only a ranked one is trusted.
@@ -59,7 +63,6 @@ export async function scoreFromStandby(ctx: AgentContext, status: LocalStatus | 
   } else {
     await publishScores(ctx, state, new Map([[ctx.node, wanted]]));
   }
-  await saveLocalState(ctx.env.instance, state);
 }
 
 /**

@@ -4,7 +4,7 @@ import type { LocalStatus } from '../pg/queries.js';
 import { fetchTimelineHistory, identifySystem } from '../pg/replication-connection.js';
 import { queryRow, withConnection } from '../pg/sql.js';
 import { anyAnswers, tcpEndpoints } from '../pg/tcp-reachable.js';
-import { loadLocalState, saveLocalState } from '../agent/local-state.js';
+import type { LocalState } from '../agent/local-state.js';
 import { divergence, divergenceCheckDue, trackNotStreaming } from './divergence.js';
 import { localWalOfRunningStandby } from './local-wal.js';
 
@@ -15,13 +15,13 @@ const PRIMARY_ANSWER_MS = 200;
  * Why a running standby that does not stream can never stream from the
  * reachable primary (its history forked), or undefined: streaming, primary
  * unreachable or a standby, or histories that agree. Runs only off the
- * steady state (a streaming standby costs one read of the local state
- * file here, nothing more), and only once the standby has not streamed for
+ * steady state (for a streaming standby it only clears the not-streaming
+ * record of `state`, which the caller writes back), and only once the standby has not streamed for
  * DIVERGENCE_CHECK_AFTER_MS.
  */
-export async function divergedStandbyReason(ctx: AgentContext, status: LocalStatus | undefined): Promise<string | undefined> {
+export async function divergedStandbyReason(ctx: AgentContext, status: LocalStatus | undefined, state: LocalState): Promise<string | undefined> {
   if (!status?.inRecovery) return undefined;
-  if (!(await notStreamingForLong(ctx, status.receiver?.status === 'streaming'))) return undefined;
+  if (!notStreamingForLong(ctx, status.receiver?.status === 'streaming', state)) return undefined;
   const conninfo = await withConnection(ctx.connection, async (c) => (await queryRow<{ v: string }>(c, "SELECT current_setting('primary_conninfo') AS v"))?.v ?? '').catch(() => '');
   if (conninfo.trim() === '') return undefined;
   // The VIP nobody holds yet (a failover under way): the check would wait out its whole
@@ -47,14 +47,9 @@ export async function divergedStandbyReason(ctx: AgentContext, status: LocalStat
 }
 
 /** Keeps the not-streaming record of the local state current; whether the history check is due. */
-async function notStreamingForLong(ctx: AgentContext, streaming: boolean): Promise<boolean> {
-  const state = await loadLocalState(ctx.env.instance);
+function notStreamingForLong(ctx: AgentContext, streaming: boolean, state: LocalState): boolean {
   const now = Date.now();
   // Three missed monitors (or 30 s) without a sighting: this node did something else meanwhile.
-  const record = trackNotStreaming(state.notStreaming, streaming, now, Math.max(30_000, 3 * ctx.env.intervalMs));
-  if (record || state.notStreaming) {
-    state.notStreaming = record;
-    await saveLocalState(ctx.env.instance, state);
-  }
-  return divergenceCheckDue(record, now);
+  state.notStreaming = trackNotStreaming(state.notStreaming, streaming, now, Math.max(30_000, 3 * ctx.env.intervalMs));
+  return divergenceCheckDue(state.notStreaming, now);
 }

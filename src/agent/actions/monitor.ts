@@ -7,7 +7,8 @@ import { settle } from '../ensure-standby.js';
 import { observe, type Observation } from '../observe.js';
 import { manageSynchronousReplication } from '../sync-replication.js';
 import { EMPTY_SET, type SyncSet } from '../../sync/plan.js';
-import { forceScore, scoreFromPrimary, scoreFromStandby } from '../scoring.js';
+import { forceScore, scoreFromPrimary, scoreStandby } from '../scoring.js';
+import { updateLocalState } from '../local-state.js';
 import { checkLocalInstallation } from '../validate.js';
 import { restartStalledWalReceiver } from '../wal-receiver.js';
 
@@ -31,13 +32,20 @@ export async function monitor(ctx: AgentContext): Promise<OcfExitCode> {
   const code = monitorExitCode(observation.state);
   if (observation.state === 'primary') await scoreFromPrimary(ctx, observation.peers, await synchronousSetOrWarn(ctx, observation));
   else if (observation.state === 'standby') {
-    const diverged = await divergedStandbyReason(ctx, observation.status);
+    const { status } = observation;
+    // One read and at most one write of the local state for both.
+    const diverged = await updateLocalState(ctx.env.instance, async (state) => {
+      const reason = await divergedStandbyReason(ctx, status, state);
+      if (!reason) {
+        await restartStalledWalReceiver(ctx, status);
+        await scoreStandby(ctx, status, state);
+      }
+      return reason;
+    });
     if (diverged) {
       await forceScore(ctx, ctx.node, SCORE.NEVER);
       throw genericError(diverged);
     }
-    await restartStalledWalReceiver(ctx, observation.status);
-    await scoreFromStandby(ctx, observation.status);
   }
   if (code === OCF.SUCCESS || code === OCF.RUNNING_PROMOTED || code === OCF.NOT_RUNNING) return code;
   throw new OcfError(code, `${describeState(observation.state)}${observation.sqlError ? `: ${observation.sqlError}` : ''}`);

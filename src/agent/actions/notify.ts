@@ -3,7 +3,7 @@ import { deletePrivateAttribute, setPrivateAttribute } from '../../pacemaker/att
 import { formatWalPosition } from '../../pg/lsn.js';
 import { nodesAfterTransition } from '../../ocf/notify.js';
 import type { AgentContext } from '../context.js';
-import { loadLocalState, saveLocalState } from '../local-state.js';
+import { updateLocalState } from '../local-state.js';
 import { localWalPosition, walPositionAttribute } from '../wal-position.js';
 
 /**
@@ -42,9 +42,8 @@ export async function notify(ctx: AgentContext): Promise<OcfExitCode> {
 
 async function rememberNodes(ctx: AgentContext, nodes: string[], instanceNodes: string[]): Promise<void> {
   if (nodes.length === 0) return;
-  const state = await loadLocalState(ctx.env.instance);
-  const known = JSON.stringify([state.nodes, state.instanceNodes]);
-  state.nodes = [...new Set(nodes)].sort();
-  state.instanceNodes = [...new Set([...state.instanceNodes, ...instanceNodes])].sort();
-  if (JSON.stringify([state.nodes, state.instanceNodes]) !== known) await saveLocalState(ctx.env.instance, state);
+  await updateLocalState(ctx.env.instance, async (state) => {
+    state.nodes = [...new Set(nodes)].sort();
+    state.instanceNodes = [...new Set([...state.instanceNodes, ...instanceNodes])].sort();
+  });
 }
