@@ -26,24 +26,29 @@ const stopWithAnyParameters: ActionHandler = async (env, log) => {
   return (await import('./actions/stop.js')).stop(ctx);
 };
 
-const withContext =
-  (action: (ctx: AgentContext) => Promise<OcfExitCode>): ActionHandler =>
-  async (env: OcfEnvironment, log: Logger) =>
-    action(await buildContext(env, log));
+type Action = (ctx: AgentContext) => Promise<OcfExitCode>;
+
+/** An action whose modules are loaded only when it runs: each action is a process of its own. */
+const lazyAction =
+  (load: () => Promise<Action>): ActionHandler =>
+  async (env: OcfEnvironment, log: Logger) => {
+    const ctx = await buildContext(env, log);
+    return (await load())(ctx);
+  };
 
 runAgent(
   {
     name: AGENT_NAME,
     metadata: () => agentMetadata(VERSION),
     actions: {
-      start: withContext(async (ctx) => (await import('./actions/start.js')).start(ctx)),
+      start: lazyAction(async () => (await import('./actions/start.js')).start),
       stop: stopWithAnyParameters,
-      monitor: withContext(async (ctx) => (await import('./actions/monitor.js')).monitor(ctx)),
-      promote: withContext(async (ctx) => (await import('./actions/promote.js')).promote(ctx)),
-      demote: withContext(async (ctx) => (await import('./actions/demote.js')).demote(ctx)),
-      notify: withContext(async (ctx) => (await import('./actions/notify.js')).notify(ctx)),
-      'validate-all': withContext(async (ctx) => (await import('./actions/validate-all.js')).validateAll(ctx)),
-      'reload-agent': withContext(async (ctx) => (await import('./actions/validate-all.js')).reloadAgent(ctx)),
+      monitor: lazyAction(async () => (await import('./actions/monitor.js')).monitor),
+      promote: lazyAction(async () => (await import('./actions/promote.js')).promote),
+      demote: lazyAction(async () => (await import('./actions/demote.js')).demote),
+      notify: lazyAction(async () => (await import('./actions/notify.js')).notify),
+      'validate-all': lazyAction(async () => (await import('./actions/validate-all.js')).validateAll),
+      'reload-agent': lazyAction(async () => (await import('./actions/validate-all.js')).reloadAgent),
     },
   },
   process.argv.slice(2),
