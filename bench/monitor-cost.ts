@@ -2,7 +2,7 @@
  * One `monitor` of ocf:pgha:postgresql and of PAF's ocf:heartbeat:pgsqlms, on
  * the same instances of a running lab cluster (the primary and a standby),
  * inside the node's namespaces so both talk to the real Pacemaker: wall and
- * CPU time (the agent and all its children, from GNU time), median of N.
+ * CPU time (the agent and all its children, from wait4), median of N.
  *
  *   pgha lab up --nodes 3 && node --import tsx bench/monitor-cost.ts [--runs 30]
  *
@@ -56,10 +56,24 @@ function agentEnv(agent: keyof typeof AGENTS, node: string, role: 'Promoted' | '
   };
 }
 
+/**
+ * Runs argv[1:] and reports its wall time and the CPU time of it and every
+ * child it waited for, in microseconds (wait4's rusage; GNU time rounds to
+ * 10 ms, a fifth of one monitor).
+ */
+const RUSAGE_OF_CHILD = `import os, sys, time
+start = time.monotonic()
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+sys.stderr.write("TIME %.6f %.6f %.6f\\n" % (time.monotonic() - start, usage.ru_utime, usage.ru_stime))
+sys.exit(os.waitstatus_to_exitcode(status))`;
+
 async function sample(agent: keyof typeof AGENTS, node: string, role: 'Promoted' | 'Unpromoted'): Promise<Sample> {
   // The environment Pacemaker's executor gives an agent (a service's, plus the OCF variables), not this shell's.
   const env = Object.entries({ ...SERVICE_ENV, ...agentEnv(agent, node, role) }).map(([k, v]) => `${k}=${v}`);
-  const r = await runInNode(node, ['env', '-i', ...env, '/usr/bin/time', '-f', 'TIME %e %U %S', AGENTS[agent].path, 'monitor']);
+  const r = await runInNode(node, ['env', '-i', ...env, 'python3', '-c', RUSAGE_OF_CHILD, AGENTS[agent].path, 'monitor']);
   const line = r.stderr.split('\n').reverse().find((l) => l.startsWith('TIME '));
   if (!line) throw new Error(`no timing from ${agent} on ${node}: ${r.stderr}`);
   if (r.exitCode !== (role === 'Promoted' ? 8 : 0)) process.stderr.write(`${agent} on ${node}: ${r.stderr.split('\n').slice(-4).join(' | ')}\n`);
@@ -114,7 +128,7 @@ await writeSection(
   'monitor-cost',
   `## Cost of one monitor (issue: "our monitor uses at most half of PAF's CPU time and no more wall time")
 
-Measured ${new Date().toISOString().slice(0, 10)} on the lab cluster (3 nodes, Pacemaker 2.1.5, PostgreSQL 15), inside the node's namespaces, each agent's recurring monitor on the same primary and standby. Times are the agent and every child process it starts (GNU time), median of ${runs} calls after one warm-up call.
+Measured ${new Date().toISOString().slice(0, 10)} on the lab cluster (3 nodes, Pacemaker 2.1.5, PostgreSQL 15), inside the node's namespaces, each agent's recurring monitor on the same primary and standby. Times are the agent and every child process it starts (wait4's resource usage, to the microsecond), median of ${runs} calls after one warm-up call.
 
 | instance | agent | wall (median) | CPU user+sys (median) | calls |
 |---|---|---|---|---|
