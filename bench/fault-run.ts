@@ -12,7 +12,7 @@ import { labNodes, labPowerOff } from '../src/lab/power.js';
 import { LabWriter, missingAcknowledged, type WriteEvent } from '../src/lab/writer.js';
 import { MONITOR_INTERVALS, type AgentChoice } from '../src/lab/cib-commands.js';
 import { currentPrimary, freshFirstRow, log, restoreHealthy, sleep } from '../test/cluster/harness.js';
-import { FAILED_MONITOR, firstLogEvent, NODE_LOST, TRANSITION_CALCULATED, VIP_STARTED } from './log-events.js';
+import { FAILED_MONITOR, firstLogEvent, NODE_LOST, recoveryTimeline, TRANSITION_CALCULATED, VIP_STARTED } from './log-events.js';
 import { median } from './report.js';
 
 export const SCENARIOS = {
@@ -108,6 +108,7 @@ export async function runFault(agent: AgentChoice, scenario: Scenario, label: st
     log(
       `${label} ${scenario}: outage ${ms} ms, after detection ${result.afterDetectionMs} ms${detectionToVipMs === undefined ? '' : ` (VIP started ${detectionToVipMs} ms after)`}, ${lost} lost, primary ${primary} -> ${after}${dcLost ? ' (it was the DC)' : ''}`,
     );
+    if (scenario === 'node-crash' && detectedAt !== undefined) log(`  from detection: ${await recoveryTimeline(others, detectedAt, vipAt ?? detectedAt + 30_000)}`);
     return result;
   } finally {
     await writer.stop();

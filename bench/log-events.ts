@@ -20,3 +20,35 @@ export const NODE_LOST = /state is now lost/;
 export const VIP_STARTED = /Result of start operation for pgsql-pri-ip on [^:]+: ok/;
 /** The DC's scheduler produced a transition (the first after a node loss is the one that fences it and recovers its resources). */
 export const TRANSITION_CALCULATED = /Calculated transition \d+/;
+
+/** The steps of a recovery the step-by-step timeline names, each at its first occurrence. */
+const RECOVERY_STEPS: readonly [label: (m: RegExpExecArray) => string, pattern: RegExp][] = [
+  [(m) => `transition ${m[1]}`, /Calculated transition (\d+)/],
+  [(m) => `transition ${m[1]} aborted (${m[2]})`, /Transition (\d+) aborted:? (?:by )?([^|]*?)\s*(?:\||$)/],
+  [() => 'fenced', /Operation '(?:reboot|off)' targeting \S+ by \S+ for \S+: OK/],
+  [(m) => `${m[1]}-${m[2]}`, /Initiating notify operation pgsqld_(pre|post)_notify_(\w+?)_0/],
+  [() => 'promote', /Initiating promote operation pgsqld_promote_0/],
+  [(m) => `promote ${m[1]}`, /Result of promote operation for pgsqld on \S+: (.+?) \|/],
+  [() => 'VIP started', VIP_STARTED],
+];
+
+/**
+ * A one-line account of a recovery from the nodes' Pacemaker logs: each step
+ * as milliseconds after `from`, so an outlier run can be explained after the
+ * lab that ran it is gone.
+ */
+export async function recoveryTimeline(nodes: readonly string[], from: number, until: number): Promise<string> {
+  const lines = (await Promise.all(nodes.map((node) => pacemakerLogLines(node, /./, from)))).flat();
+  const steps = new Map<string, number>();
+  for (const line of lines) {
+    const at = parseLogTime(line)!;
+    if (at > until) continue;
+    for (const [label, pattern] of RECOVERY_STEPS) {
+      const m = pattern.exec(line);
+      if (!m) continue;
+      const name = label(m);
+      if (!steps.has(name) || steps.get(name)! > at) steps.set(name, at);
+    }
+  }
+  return [...steps].sort((a, b) => a[1] - b[1]).map(([name, at]) => `${name} +${at - from}`).join(', ');
+}
