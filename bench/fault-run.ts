@@ -4,6 +4,8 @@
  * through the VIP), the part of it after the failure was detected, and
  * acknowledged rows lost.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ACTIONS } from '../src/agent/metadata.js';
 import { clearMove, movePromoted, rowsOnNode } from '../src/lab/cluster-ops.js';
 import { clusterStatus, waitForCluster } from '../src/lab/cluster-query.js';
@@ -12,7 +14,7 @@ import { labNodes, labPowerOff } from '../src/lab/power.js';
 import { LabWriter, missingAcknowledged, type WriteEvent } from '../src/lab/writer.js';
 import { MONITOR_INTERVALS, type AgentChoice } from '../src/lab/cib-commands.js';
 import { currentPrimary, freshFirstRow, log, restoreHealthy, sleep } from '../test/cluster/harness.js';
-import { FAILED_MONITOR, firstLogEvent, NODE_LOST, recoveryTimeline, TRANSITION_CALCULATED, VIP_STARTED } from './log-events.js';
+import { FAILED_MONITOR, firstLogEvent, mergedLogLines, NODE_LOST, recoveryTimeline, TRANSITION_CALCULATED, VIP_STARTED } from './log-events.js';
 import { median } from './report.js';
 
 export const SCENARIOS = {
@@ -37,6 +39,9 @@ export interface Run {
   /** Node crash: from that transition to the VIP started (fencing, the agent's notifications and promote, the VIP's start). */
   transitionToVipMs: number | undefined;
 }
+
+/** Where each node crash's Pacemaker log excerpt is kept: the lab, and its logs, go at the end of the run. */
+const BENCH_LOG_DIR = process.env.PGHA_BENCH_LOGS ?? '/var/tmp/pgha-bench';
 
 /** A pause between acknowledged writes longer than this counts as an outage (the writer acknowledges every ~20 ms). */
 export const OUTAGE_GAP_MS = 1_000;
@@ -108,7 +113,13 @@ export async function runFault(agent: AgentChoice, scenario: Scenario, label: st
     log(
       `${label} ${scenario}: outage ${ms} ms, after detection ${result.afterDetectionMs} ms${detectionToVipMs === undefined ? '' : ` (VIP started ${detectionToVipMs} ms after)`}, ${lost} lost, primary ${primary} -> ${after}${dcLost ? ' (it was the DC)' : ''}`,
     );
-    if (scenario === 'node-crash' && detectedAt !== undefined) log(`  from detection: ${await recoveryTimeline(others, detectedAt, vipAt ?? detectedAt + 30_000)}`);
+    if (scenario === 'node-crash' && detectedAt !== undefined) {
+      const lines = await mergedLogLines(others, detectedAt, (vipAt ?? detectedAt + 30_000) + 500);
+      const file = join(BENCH_LOG_DIR, `${new Date(faultAt).toISOString().replace(/[:.]/g, '')}-${label}-${scenario}.log`);
+      await mkdir(BENCH_LOG_DIR, { recursive: true });
+      await writeFile(file, `${lines.join('\n')}\n`);
+      log(`  from detection: ${recoveryTimeline(lines, detectedAt)} (survivors' log: ${file})`);
+    }
     return result;
   } finally {
     await writer.stop();

@@ -32,17 +32,21 @@ const RECOVERY_STEPS: readonly [label: (m: RegExpExecArray) => string, pattern: 
   [() => 'VIP started', VIP_STARTED],
 ];
 
+/** The nodes' Pacemaker log lines stamped from `from` to `until`, merged in time order. */
+export async function mergedLogLines(nodes: readonly string[], from: number, until: number): Promise<string[]> {
+  const lines = (await Promise.all(nodes.map((node) => pacemakerLogLines(node, /./, from)))).flat();
+  return lines.filter((line) => parseLogTime(line)! <= until).sort((a, b) => parseLogTime(a)! - parseLogTime(b)!);
+}
+
 /**
  * A one-line account of a recovery from the nodes' Pacemaker logs: each step
  * as milliseconds after `from`, so an outlier run can be explained after the
  * lab that ran it is gone.
  */
-export async function recoveryTimeline(nodes: readonly string[], from: number, until: number): Promise<string> {
-  const lines = (await Promise.all(nodes.map((node) => pacemakerLogLines(node, /./, from)))).flat();
+export function recoveryTimeline(lines: readonly string[], from: number): string {
   const steps = new Map<string, number>();
   for (const line of lines) {
     const at = parseLogTime(line)!;
-    if (at > until) continue;
     for (const [label, pattern] of RECOVERY_STEPS) {
       const m = pattern.exec(line);
       if (!m) continue;
