@@ -20,24 +20,29 @@ import { walPositionAttribute } from './wal-position.js';
  */
 const ELECTION_WAIT_MS = 3_000;
 
+/** The positions the other standbys published in pre-promote, as read at promote time. */
+export interface PeerPositions {
+  /** The standbys expected to have published. */
+  peers: string[];
+  /** node -> published text, for every node attrd has a value for. */
+  published: Map<string, string>;
+  /** How long the reading waited for them. */
+  waitedMs: number;
+}
+
 /**
- * Before promoting, compare our WAL position with the positions the other
- * standbys published in pre-promote. If one is strictly ahead, raise its score,
- * lower ours and fail this promote so Pacemaker promotes that node instead.
- * Peers that never publish (crashed since, or a start that failed) are left
- * out after a bounded wait.
- *
- * The election consumes the positions it read: the next one waits for fresh
- * values instead of taking a peer's old one for its new one, which attrd may
- * not have passed on yet. The clearing runs while the promotion goes on:
- * `positionsCleared` is its end, for the action to await before it exits.
+ * Reads the positions the other standbys published in pre-promote. Pacemaker
+ * completes pre-promote before promote, but attrd may pass a value on a few
+ * milliseconds later: a peer missing is waited for, within a bound (one that
+ * has not published by then has failed since). Never rejects: attrd errors are
+ * logged, and the peers they hide are left out of the election.
  */
-export async function confirmBestCandidate(ctx: AgentContext, notification: Notification, own: WalPosition): Promise<{ positionsCleared: Promise<void> }> {
+export async function readPeerPositions(ctx: AgentContext, notification: Notification): Promise<PeerPositions> {
   // Every instance running at promote time published in pre-promote, restarted ones included:
   // leaving one out would count it as absent from the synchronous set, or ignore a better node.
   const peers = nodesAfterTransition(notification).filter((node) => node !== ctx.node);
+  if (peers.length === 0 && ctx.params.syncMode === 'off') return { peers, published: new Map(), waitedMs: 0 };
   const attribute = walPositionAttribute(ctx.env.instance);
-  if (peers.length === 0 && ctx.params.syncMode === 'off') return { positionsCleared: clearPositions(ctx, attribute, [ctx.node]) };
   const deadline = getProcessDeadline().within(Math.min(ELECTION_WAIT_MS, getProcessDeadline().remainingMs() / 3));
   let published = new Map<string, string>();
   let queryError: string | undefined;
@@ -55,29 +60,40 @@ export async function confirmBestCandidate(ctx: AgentContext, notification: Noti
   });
   if (queryError) ctx.log.warning(queryError);
   if (!peers.every((node) => published.has(node))) ctx.log.warning(`attrd answered for ${attribute}: ${lastAnswer || 'nothing'}`);
-  const candidates: Candidate[] = [];
-  for (const node of peers) {
-    const text = published.get(node);
-    const position = parseWalPosition(text ?? '');
-    if (position) candidates.push({ node, position });
-    else ctx.log.warning(`${node} ${text === undefined ? `published no WAL position within ${Date.now() - started} ms` : `published an unreadable WAL position "${text}"`}; it is left out of the election`);
-  }
-  ctx.log.info(`election: ours ${formatWalPosition(own)}; ${candidates.map((c) => `${c.node} ${formatWalPosition(c.position)}`).join(', ') || 'no peer'}`);
-  const positionsCleared = clearPositions(ctx, attribute, [ctx.node, ...published.keys()]);
-  const self = { node: ctx.node, position: own };
-  try {
-    const best = ctx.params.syncMode === 'off' ? chooseCandidate(self, candidates) : await bestSynchronousCandidate(ctx, self, candidates);
-    if (best.node !== ctx.node) await redirectPromotion(ctx, notification, own, best);
-  } catch (error) {
-    await positionsCleared;
-    throw error;
-  }
-  return { positionsCleared };
+  return { peers, published, waitedMs: Date.now() - started };
 }
 
-/** Deletes the published positions of `nodes`; never fails (a position left behind is replaced at the next pre-promote). */
-async function clearPositions(ctx: AgentContext, attribute: string, nodes: readonly string[]): Promise<void> {
-  const results = await Promise.allSettled([...new Set(nodes)].map((node) => deletePrivateAttribute(attribute, node)));
+/**
+ * Before promoting, compare our WAL position with the positions the other
+ * standbys published (`readPeerPositions`). If one is strictly ahead, raise
+ * its score, lower ours and fail this promote so Pacemaker promotes that node
+ * instead. Peers that never published are left out.
+ */
+export async function confirmBestCandidate(ctx: AgentContext, notification: Notification, own: WalPosition, positions: PeerPositions): Promise<void> {
+  const candidates: Candidate[] = [];
+  for (const node of positions.peers) {
+    const text = positions.published.get(node);
+    const position = parseWalPosition(text ?? '');
+    if (position) candidates.push({ node, position });
+    else ctx.log.warning(`${node} ${text === undefined ? `published no WAL position within ${positions.waitedMs} ms` : `published an unreadable WAL position "${text}"`}; it is left out of the election`);
+  }
+  if (positions.peers.length === 0 && ctx.params.syncMode === 'off') return;
+  ctx.log.info(`election: ours ${formatWalPosition(own)}; ${candidates.map((c) => `${c.node} ${formatWalPosition(c.position)}`).join(', ') || 'no peer'}`);
+  const self = { node: ctx.node, position: own };
+  const best = ctx.params.syncMode === 'off' ? chooseCandidate(self, candidates) : await bestSynchronousCandidate(ctx, self, candidates);
+  if (best.node !== ctx.node) await redirectPromotion(ctx, notification, own, best);
+}
+
+/**
+ * Deletes the positions this node and its peers published: an election
+ * consumes them, whatever its outcome, so the next one waits for fresh
+ * values instead of taking a peer's old one that attrd has not replaced yet.
+ * Never rejects (a position left behind is replaced at the next pre-promote).
+ */
+export async function clearPositions(ctx: AgentContext, positions: PeerPositions): Promise<void> {
+  const attribute = walPositionAttribute(ctx.env.instance);
+  const nodes = new Set([ctx.node, ...positions.published.keys()]);
+  const results = await Promise.allSettled([...nodes].map((node) => deletePrivateAttribute(attribute, node)));
   for (const r of results) if (r.status === 'rejected') ctx.log.warning(`clearing ${attribute}: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`);
 }
 

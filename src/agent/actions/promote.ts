@@ -1,6 +1,6 @@
 import { OCF, genericError, type OcfExitCode } from '../../ocf/exit-codes.js';
 import type { AgentContext } from '../context.js';
-import { confirmBestCandidate } from '../election.js';
+import { clearPositions, confirmBestCandidate, readPeerPositions } from '../election.js';
 import { ensureStandby, settle } from '../ensure-standby.js';
 import { observe } from '../observe.js';
 import { readLocalStatus, type LocalStatus } from '../../pg/queries.js';
@@ -37,18 +37,24 @@ const PROMOTED_CHECK_RESERVE_MS = 1_000;
  * hold the post-promote notifications and the VIP until Pacemaker replans.
  */
 export async function promote(ctx: AgentContext): Promise<OcfExitCode> {
-  let current = await settle(ctx, await observe(ctx));
-  if (current.state === 'primary') {
-    ctx.log.info('already primary');
-    return OCF.SUCCESS;
-  }
-  current = await ensureStandby(ctx, current);
-  const own = current.status && (await localWalPosition(current.status, ctx.params.datadir));
-  if (!own) throw genericError('cannot read this standby\'s WAL position');
-  let positionsCleared = Promise.resolve();
-  if (ctx.env.notification) ({ positionsCleared } = await confirmBestCandidate(ctx, ctx.env.notification, own));
-  else ctx.log.warning('promote without notification variables (run by hand?): no election against other standbys');
+  const notification = ctx.env.notification;
+  // The peers' positions are read while this node looks at its own instance.
+  const reading = notification && readPeerPositions(ctx, notification);
+  let positionsCleared: Promise<void> | undefined;
   try {
+    let current = await settle(ctx, await observe(ctx));
+    if (current.state === 'primary') {
+      ctx.log.info('already primary');
+      return OCF.SUCCESS;
+    }
+    current = await ensureStandby(ctx, current);
+    const own = current.status && (await localWalPosition(current.status, ctx.params.datadir));
+    if (!own) throw genericError('cannot read this standby\'s WAL position');
+    if (reading && notification) {
+      const positions = await reading;
+      positionsCleared = clearPositions(ctx, positions); // while the promotion goes on
+      await confirmBestCandidate(ctx, notification, own, positions);
+    } else ctx.log.warning('promote without notification variables (run by hand?): no election against other standbys');
     const deadline = getProcessDeadline().reserving(PROMOTED_CHECK_RESERVE_MS);
     const promoted = await withConnection(ctx.connection, async (client) =>
       (await promoteAndWait(client, deadline, PROMOTION_POLL_MS)) ? await readLocalStatus(client) : undefined,
@@ -60,6 +66,6 @@ export async function promote(ctx: AgentContext): Promise<OcfExitCode> {
     ctx.log.info('promoted: accepting writes');
     return OCF.SUCCESS;
   } finally {
-    await positionsCleared;
+    await (positionsCleared ?? reading?.then((positions) => clearPositions(ctx, positions)));
   }
 }
