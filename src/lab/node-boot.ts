@@ -2,7 +2,7 @@ import { pollUntil, Deadline, sleep } from '../exec/deadline.js';
 import { launchDetached } from './launcher.js';
 import { anchorPid, enterArgs, holderPid, runInNode, runInNodeChecked, runOnHost } from './node-exec.js';
 import { LAB_PREFIX, NODE_NIC } from './layout.js';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { nsInode, procStat, refOf } from './proc.js';
 import { RUN_DIRS, privateMounts } from './node-fs.js';
 import { writeHolderRef, type LabNodeState } from './state.js';
@@ -43,7 +43,10 @@ export async function startHolder(node: LabNodeState, deadline = Deadline.after(
   if (!ready) throw new Error(`${node.name}: the namespace holder did not enter its namespaces`);
   await writeHolderRef(node.name, await refOf(pid));
 
-  for (const m of privateMounts(node.name)) await runInNodeChecked(node.name, ['mount', '--bind', m.source, m.target]);
+  for (const m of privateMounts(node.name)) {
+    await mkdir(m.target, { recursive: true }); // a bind mount needs its target, e.g. /var/lib/pgha on a fresh host
+    await runInNodeChecked(node.name, ['mount', '--bind', m.source, m.target]);
+  }
   await runInNodeChecked(node.name, ['mount', '-t', 'tmpfs', '-o', 'mode=0755', 'pgha-lab-run', '/run']);
   // A node's own /dev/shm, gone with its mount namespace: the libqb IPC files of SIGKILLed
   // Pacemaker daemons and the dynamic shared memory of killed postmasters would otherwise pile

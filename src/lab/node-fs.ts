@@ -31,6 +31,8 @@ export function privateMounts(node: string): PrivateMount[] {
     { source: join(root, 'var-lib-pacemaker'), target: '/var/lib/pacemaker' },
     { source: join(root, 'var-log'), target: '/var/log' },
     { source: join(root, 'var-lib-postgresql'), target: '/var/lib/postgresql' },
+    // The agent's node-local files (the rewind archive): shared, every lab's archives piled up on the host.
+    { source: join(root, 'var-lib-pgha'), target: '/var/lib/pgha' },
   ];
 }
 

@@ -4,7 +4,7 @@ import type { LabNodeLayout } from './layout.js';
 
 /**
  * Lab state on the host, in a directory every node can see (its private
- * mounts cover /run, /var/log, /var/lib/{pacemaker,corosync,postgresql} and
+ * mounts cover /run, /var/log, /var/lib/{pacemaker,corosync,postgresql,pgha} and
  * /etc/corosync, never /var/lib/pgha-lab), so fence agents running inside a
  * node find the same pids and config as the host.
  */

@@ -45,7 +45,8 @@ describe('a diverged old primary rejoins by itself', { timeout: 10 * 60_000 }, (
   it('is rewound, streams from the new primary, and the discarded WAL is archived', { timeout: 300_000 }, async () => {
     await restoreHealthy();
     const oldPrimary = await currentPrimary();
-    const archivesBefore = new Set(await readdir(ARCHIVE).catch(() => [] as string[]));
+    const archive = hostPathOf(oldPrimary, ARCHIVE);
+    const archivesBefore = new Set(await readdir(archive).catch(() => [] as string[]));
     const { newPrimary, replicated } = await divergeAndCrash(oldPrimary);
 
     log(`${newPrimary} is primary; booting ${oldPrimary} again, untouched`);
@@ -56,9 +57,9 @@ describe('a diverged old primary rejoins by itself', { timeout: 10 * 60_000 }, (
     assert.equal(Number(await sqlOnNode(newPrimary, 'SELECT count(*) FROM rejoin_probe')), replicated, 'the unreplicated rows never reached the new primary');
     assert.equal(Number(await sqlOnNode(oldPrimary, 'SELECT count(*) FROM rejoin_probe')), replicated, 'the rejoined node follows the new history');
 
-    const fresh = (await readdir(ARCHIVE)).filter((d) => !archivesBefore.has(d) && d.startsWith(`${oldPrimary}-`));
+    const fresh = (await readdir(archive)).filter((d) => !archivesBefore.has(d) && d.startsWith(`${oldPrimary}-`));
     assert.equal(fresh.length, 1, `one rewind archive for ${oldPrimary} (${fresh.join(', ')})`);
-    const manifest = JSON.parse(await readFile(join(ARCHIVE, fresh[0]!, 'manifest.json'), 'utf8'));
+    const manifest = JSON.parse(await readFile(join(archive, fresh[0]!, 'manifest.json'), 'utf8'));
     log(`rewind archive manifest: ${JSON.stringify(manifest)}`);
     assert.equal(manifest.action, 'rewind');
     assert.equal(manifest.copied, true, 'the discarded WAL was copied');
