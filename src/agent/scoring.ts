@@ -3,7 +3,7 @@ import { disconnectedScores, rankStandbys, SCORE, selfScore } from '../election/
 import type { ReplicationPeer, LocalStatus } from '../pg/queries.js';
 import { EMPTY_SET, type SyncSet } from '../sync/plan.js';
 import type { AgentContext } from './context.js';
-import { loadLocalState, saveLocalState, scoreIsCurrent, updateLocalState, type LocalState } from './local-state.js';
+import { scoreIsCurrent, updateLocalState, type LocalState } from './local-state.js';
 
 /** How long a known standby may be absent from pg_stat_replication before it is marked disconnected. */
 export const RECONNECT_GRACE_MS = 30_000;
@@ -29,20 +29,20 @@ async function publishScores(ctx: AgentContext, state: LocalState, wanted: Map<s
 
 /** The primary ranks every standby it sees and, after a grace period, marks the missing ones. */
 export async function scoreFromPrimary(ctx: AgentContext, peers: readonly ReplicationPeer[], synchronousSet: SyncSet = EMPTY_SET): Promise<void> {
-  const state = await loadLocalState(ctx.env.instance);
-  const byNode = peers.filter((p) => p.applicationName !== ctx.node);
-  const wanted = rankStandbys(
-    byNode.map((p) => ({ node: p.applicationName, state: p.state, flushLsn: p.flushLsn, lagBytes: p.lagBytes })),
-    ctx.params.maxlag,
-    new Set(synchronousSet.members),
-  );
-  wanted.set(ctx.node, SCORE.PRIMARY);
-  const known = [...new Set([...state.nodes, ...Object.keys(state.scores)])];
-  const missing = disconnectedScores(known, ctx.node, new Set(byNode.map((p) => p.applicationName)), new Map(Object.entries(state.missingSince)), Date.now(), RECONNECT_GRACE_MS);
-  for (const [node, score] of missing.scores) wanted.set(node, score);
-  state.missingSince = Object.fromEntries(missing.missingSince);
-  await publishScores(ctx, state, wanted);
-  await saveLocalState(ctx.env.instance, state);
+  await updateLocalState(ctx.env.instance, async (state) => {
+    const byNode = peers.filter((p) => p.applicationName !== ctx.node);
+    const wanted = rankStandbys(
+      byNode.map((p) => ({ node: p.applicationName, state: p.state, flushLsn: p.flushLsn, lagBytes: p.lagBytes })),
+      ctx.params.maxlag,
+      new Set(synchronousSet.members),
+    );
+    wanted.set(ctx.node, SCORE.PRIMARY);
+    const known = [...new Set([...state.nodes, ...Object.keys(state.scores)])];
+    const missing = disconnectedScores(known, ctx.node, new Set(byNode.map((p) => p.applicationName)), new Map(Object.entries(state.missingSince)), Date.now(), RECONNECT_GRACE_MS);
+    for (const [node, score] of missing.scores) wanted.set(node, score);
+    state.missingSince = Object.fromEntries(missing.missingSince);
+    await publishScores(ctx, state, wanted);
+  });
 }
 
 /** A standby scores itself: promotable as soon as it streams; a seed score when the cluster has none. */
@@ -77,8 +77,8 @@ export async function scoreAsStandbyUnlessPromotedNext(ctx: AgentContext, status
 
 /** Forces a score now (promote, stop, election redirect), keeping the local state in step. */
 export async function forceScore(ctx: AgentContext, node: string, score: number): Promise<void> {
-  const state = await loadLocalState(ctx.env.instance);
-  delete state.scores[node];
-  await publishScores(ctx, state, new Map([[node, score]]));
-  await saveLocalState(ctx.env.instance, state);
+  await updateLocalState(ctx.env.instance, async (state) => {
+    delete state.scores[node];
+    await publishScores(ctx, state, new Map([[node, score]]));
+  });
 }

@@ -2,7 +2,7 @@ import { OCF, type OcfExitCode } from '../../ocf/exit-codes.js';
 import { deletePromotionScore } from '../../pacemaker/attributes.js';
 import type { AgentContext } from '../context.js';
 import { stopInstance } from '../lifecycle.js';
-import { loadLocalState, saveLocalState } from '../local-state.js';
+import { updateLocalState } from '../local-state.js';
 
 /**
  * stop: 0 only once no PostgreSQL process of this instance is left. It never
@@ -18,9 +18,9 @@ export async function stop(ctx: AgentContext): Promise<OcfExitCode> {
     return OCF.SUCCESS;
   }
   await deletePromotionScore(ctx.env.instance);
-  const state = await loadLocalState(ctx.env.instance);
-  delete state.scores[ctx.node];
-  await saveLocalState(ctx.env.instance, state);
+  await updateLocalState(ctx.env.instance, async (state) => {
+    delete state.scores[ctx.node];
+  });
   ctx.log.info('stopped');
   return OCF.SUCCESS;
 }
