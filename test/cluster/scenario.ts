@@ -14,7 +14,10 @@ import { currentPrimary, freshFirstRow, log, randomDelay, restoreHealthy, sleep 
  * primary at the end.
  */
 export interface ScenarioResult {
+  /** When the fault was issued. */
   faultAt: number;
+  /** When it had taken effect (the kill or power-off returned). */
+  faultDoneAt: number;
   outageMs: number | undefined;
   acknowledged: number;
   missing: WriteEvent[];
@@ -33,6 +36,7 @@ export async function runWithWriter(
   try {
     await writer.waitForSuccesses(20, 20_000);
     const faultAt = await fault();
+    const faultDoneAt = Date.now();
     await writer.waitForSuccesses(20, recoveryMs).catch(async (error: unknown) => {
       const report = await outageReport(writer.events, faultAt);
       log(`${name}: writes did not come back\n${report}`);
@@ -43,7 +47,7 @@ export async function runWithWriter(
     const events = await writer.stop();
     const present = await rowsOnNode(primaryAfter, first);
     const missing = missingAcknowledged(events, present);
-    const result = { faultAt, outageMs: writeOutageMs(events, faultAt), acknowledged: events.filter((e) => e.ok).length, missing, events, primaryAfter };
+    const result = { faultAt, faultDoneAt, outageMs: writeOutageMs(events, faultAt), acknowledged: events.filter((e) => e.ok).length, missing, events, primaryAfter };
     log(`${name}: primary ${primaryAfter}, write outage ${result.outageMs} ms, ${result.acknowledged} acknowledged, ${missing.length} missing`);
     return result;
   } finally {
@@ -54,10 +58,12 @@ export async function runWithWriter(
 /**
  * Asynchronous replication may lose what the old primary acknowledged just
  * before it died, never more: acknowledged rows missing must all have been
- * acknowledged within `windowMs` before the fault.
+ * acknowledged within `windowMs` before the fault was issued, and sent before
+ * it had taken effect. Issuing one (a process in the node's namespace) takes
+ * milliseconds, in which the old primary still commits.
  */
 export function lostOutsideWindow(result: ScenarioResult, windowMs: number): WriteEvent[] {
-  return result.missing.filter((e) => e.end < result.faultAt - windowMs || e.start > result.faultAt);
+  return result.missing.filter((e) => e.end < result.faultAt - windowMs || e.start > result.faultDoneAt);
 }
 
 /**
