@@ -37,7 +37,7 @@ export async function loadLocalState(instance: string): Promise<LocalState> {
   }
 }
 
-export async function saveLocalState(instance: string, state: LocalState): Promise<void> {
+async function saveLocalState(instance: string, state: LocalState): Promise<void> {
   await mkdir(STATE_DIR, { recursive: true, mode: 0o750 });
   const tmp = `${pathFor(instance)}.${process.pid}`;
   await writeFile(tmp, JSON.stringify(state));

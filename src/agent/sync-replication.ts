@@ -15,7 +15,7 @@ import {
 } from '../sync/plan.js';
 import { readAgentMark, setStandbyNames } from '../sync/standby-names.js';
 import type { AgentContext } from './context.js';
-import { loadLocalState, saveLocalState, type LocalState } from './local-state.js';
+import { updateLocalState, type LocalState } from './local-state.js';
 
 /** After a promotion, the previous synchronous standbys get this long to reconnect before quorum mode drops them. */
 export const SYNC_RECONNECT_GRACE_MS = 15_000;
@@ -46,38 +46,38 @@ export async function manageSynchronousReplication(
     if (currentNames.trim() !== '') await releaseLeftoverSet(ctx, currentNames);
     return EMPTY_SET;
   }
-  const state = await loadLocalState(ctx.env.instance);
-  let published = await publishedSet(ctx, state);
-  if (state.pendingShrink) published = await publishShrinkWhenCaughtUp(ctx, state, peers, published);
-  const now = Date.now();
-  const standbys = [...new Set([...state.instanceNodes, ...published.members])].filter((n) => n !== ctx.node);
-  const healthy = new Set(peers.filter((p) => p.state === 'streaming' && standbys.includes(p.applicationName)).map((p) => p.applicationName));
-  if (state.promotedAt !== undefined && now - state.promotedAt < SYNC_RECONNECT_GRACE_MS) {
-    for (const member of published.members) if (member !== ctx.node) healthy.add(member);
-  }
-  const desired = desiredSet(ctx.params.syncMode, ctx.params.syncCount, standbys, [...healthy]);
-  const current = parseStandbyNames(currentNames) ?? { quorum: -1, members: [] };
-  const step = planSyncStep(published, current, desired);
+  return updateLocalState(ctx.env.instance, async (state) => {
+    let published = await publishedSet(ctx, state);
+    if (state.pendingShrink) published = await publishShrinkWhenCaughtUp(ctx, state, peers, published);
+    const now = Date.now();
+    const standbys = [...new Set([...state.instanceNodes, ...published.members])].filter((n) => n !== ctx.node);
+    const healthy = new Set(peers.filter((p) => p.state === 'streaming' && standbys.includes(p.applicationName)).map((p) => p.applicationName));
+    if (state.promotedAt !== undefined && now - state.promotedAt < SYNC_RECONNECT_GRACE_MS) {
+      for (const member of published.members) if (member !== ctx.node) healthy.add(member);
+    }
+    const desired = desiredSet(ctx.params.syncMode, ctx.params.syncCount, standbys, [...healthy]);
+    const current = parseStandbyNames(currentNames) ?? { quorum: -1, members: [] };
+    const step = planSyncStep(published, current, desired);
 
-  if (step.publishBefore) {
-    await publishSet(ctx.env.instance, step.publishBefore);
-    published = step.publishBefore;
-    state.publishedSet = [formatPublishedSet(published), now];
-    ctx.log.info(`published synchronous set ${formatPublishedSet(published)}`);
-  }
-  if (step.standbyNames !== undefined) {
-    const lsn = await withConnection(ctx.connection, (client) => setStandbyNames(client, step.standbyNames!, ctx.params.datadir));
-    state.pendingShrink = step.publishAfterCatchUp ? { set: formatPublishedSet(step.publishAfterCatchUp), lsn: lsn.toString() } : undefined;
-    if (desired.members.length === 0) ctx.log.warning('no healthy standby: writes continue WITHOUT synchronous protection (sync_mode=quorum)');
-    else ctx.log.info(`synchronous_standby_names = ${formatStandbyNames(desired)}`);
-  } else if (step.publishAfterCatchUp && !state.pendingShrink && currentLsn !== undefined) {
-    // PostgreSQL already uses the smaller set (inherited at promotion): its members must still
-    // hold what the larger one covered, all of which lies before this primary's current position.
-    state.pendingShrink = { set: formatPublishedSet(step.publishAfterCatchUp), lsn: currentLsn.toString() };
-  }
-  if (state.pendingShrink) published = await publishShrinkWhenCaughtUp(ctx, state, peers, published);
-  await saveLocalState(ctx.env.instance, state);
-  return published;
+    if (step.publishBefore) {
+      await publishSet(ctx.env.instance, step.publishBefore);
+      published = step.publishBefore;
+      state.publishedSet = [formatPublishedSet(published), now];
+      ctx.log.info(`published synchronous set ${formatPublishedSet(published)}`);
+    }
+    if (step.standbyNames !== undefined) {
+      const lsn = await withConnection(ctx.connection, (client) => setStandbyNames(client, step.standbyNames!, ctx.params.datadir));
+      state.pendingShrink = step.publishAfterCatchUp ? { set: formatPublishedSet(step.publishAfterCatchUp), lsn: lsn.toString() } : undefined;
+      if (desired.members.length === 0) ctx.log.warning('no healthy standby: writes continue WITHOUT synchronous protection (sync_mode=quorum)');
+      else ctx.log.info(`synchronous_standby_names = ${formatStandbyNames(desired)}`);
+    } else if (step.publishAfterCatchUp && !state.pendingShrink && currentLsn !== undefined) {
+      // PostgreSQL already uses the smaller set (inherited at promotion): its members must still
+      // hold what the larger one covered, all of which lies before this primary's current position.
+      state.pendingShrink = { set: formatPublishedSet(step.publishAfterCatchUp), lsn: currentLsn.toString() };
+    }
+    if (state.pendingShrink) published = await publishShrinkWhenCaughtUp(ctx, state, peers, published);
+    return published;
+  });
 }
 
 /**
@@ -88,12 +88,12 @@ export async function manageSynchronousReplication(
 async function releaseLeftoverSet(ctx: AgentContext, currentNames: string): Promise<void> {
   if (!isLeftoverAgentSet(currentNames, await readAgentMark(ctx.params.datadir))) return;
   await withConnection(ctx.connection, (client) => setStandbyNames(client, '', ctx.params.datadir));
-  const state = await loadLocalState(ctx.env.instance);
-  // A CIB write during promote would abort the transition: only when there is a set to withdraw.
-  if ((await publishedSet(ctx, state)).members.length > 0) await publishSet(ctx.env.instance, EMPTY_SET);
-  state.publishedSet = ['', Date.now()];
-  state.pendingShrink = undefined;
-  await saveLocalState(ctx.env.instance, state);
+  await updateLocalState(ctx.env.instance, async (state) => {
+    // A CIB write during promote would abort the transition: only when there is a set to withdraw.
+    if ((await publishedSet(ctx, state)).members.length > 0) await publishSet(ctx.env.instance, EMPTY_SET);
+    state.publishedSet = ['', Date.now()];
+    state.pendingShrink = undefined;
+  });
   ctx.log.warning(`sync_mode=off: synchronous_standby_names (${currentNames}) cleared; commits are acknowledged without waiting for any standby`);
 }
 
@@ -119,9 +119,9 @@ async function publishShrinkWhenCaughtUp(ctx: AgentContext, state: LocalState, p
 
 /** Records a promotion, so the previous synchronous standbys get their reconnect grace. */
 export async function rememberPromotion(ctx: AgentContext): Promise<void> {
-  const state = await loadLocalState(ctx.env.instance);
-  state.promotedAt = Date.now();
-  state.publishedSet = undefined;
-  state.pendingShrink = undefined;
-  await saveLocalState(ctx.env.instance, state);
+  await updateLocalState(ctx.env.instance, async (state) => {
+    state.promotedAt = Date.now();
+    state.publishedSet = undefined;
+    state.pendingShrink = undefined;
+  });
 }
