@@ -1,3 +1,4 @@
+import { RESOURCE, VIP_RESOURCE } from '../src/lab/cib-commands.js';
 import { pacemakerLogLines, parseLogTime } from '../src/lab/pacemaker-log.js';
 
 /**
@@ -13,11 +14,11 @@ export async function firstLogEvent(nodes: readonly string[], pattern: RegExp, a
 }
 
 /** A failed recurring monitor of the PostgreSQL resource (anything but ok, promoted or cancelled). */
-export const FAILED_MONITOR = /Result of monitor operation for pgsqld on [^:]+: (not running|error|promoted \(failed\)|failed|Timed Out|unknown)/;
+export const FAILED_MONITOR = new RegExp(`Result of monitor operation for ${RESOURCE} on [^:]+: (not running|error|promoted \\(failed\\)|failed|Timed Out|unknown)`);
 /** Corosync membership dropped the node. */
 export const NODE_LOST = /state is now lost/;
 /** The VIP started (on the new primary), as Pacemaker records it. */
-export const VIP_STARTED = /Result of start operation for pgsql-pri-ip on [^:]+: ok/;
+export const VIP_STARTED = new RegExp(`Result of start operation for ${VIP_RESOURCE} on [^:]+: ok`);
 /** The DC's scheduler produced a transition (the first after a node loss is the one that fences it and recovers its resources). */
 export const TRANSITION_CALCULATED = /Calculated transition \d+/;
 
@@ -26,9 +27,9 @@ const RECOVERY_STEPS: readonly [label: (m: RegExpExecArray) => string, pattern: 
   [(m) => `transition ${m[1]}`, /Calculated transition (\d+)/],
   [(m) => `transition ${m[1]} aborted (${m[2]})`, /Transition (\d+) aborted:? (?:by )?([^|]*?)\s*(?:\||$)/],
   [() => 'fenced', /Operation '(?:reboot|off)' targeting \S+ by \S+ for \S+: OK/],
-  [(m) => `${m[1]}-${m[2]}`, /Initiating notify operation pgsqld_(pre|post)_notify_(\w+?)_0/],
-  [() => 'promote', /Initiating promote operation pgsqld_promote_0/],
-  [(m) => `promote ${m[1]}`, /Result of promote operation for pgsqld on \S+: (.+?) \|/],
+  [(m) => `${m[1]}-${m[2]}`, new RegExp(`Initiating notify operation ${RESOURCE}_(pre|post)_notify_(\\w+?)_0`)],
+  [() => 'promote', new RegExp(`Initiating promote operation ${RESOURCE}_promote_0`)],
+  [(m) => `promote ${m[1]}`, new RegExp(`Result of promote operation for ${RESOURCE} on \\S+: (.+?) \\|`)],
   [() => 'VIP started', VIP_STARTED],
 ];
 

@@ -10,6 +10,7 @@
  * Results go to docs/benchmarks.md.
  */
 import { parseArgs } from 'node:util';
+import { RESOURCE } from '../src/lab/cib-commands.js';
 import { waitForStreaming } from '../src/lab/cluster-query.js';
 import { labDown } from '../src/lab/lab-down.js';
 import { labUp } from '../src/lab/lab-up.js';
@@ -38,7 +39,7 @@ for (let i = 0; i < runs; i++) {
   await labPowerOn(oldPrimary);
   await waitForStreaming(newPrimary, await labNodes(), 180_000);
   const streamingAt = Date.now();
-  const startAt = await firstLogEvent(await labNodes(), new RegExp(`Initiating start operation pgsqld_start_0 on ${oldPrimary}`), bootedAt);
+  const startAt = await firstLogEvent(await labNodes(), new RegExp(`Initiating start operation ${RESOURCE}_start_0 on ${oldPrimary}`), bootedAt);
   const run = { fromBootMs: streamingAt - bootedAt, fromStartMs: startAt === undefined ? undefined : streamingAt - startAt };
   log(`rejoin ${i + 1}: ${oldPrimary} streams from ${newPrimary} ${run.fromBootMs} ms after boot, ${run.fromStartMs} ms after its start was initiated`);
   results.push(run);
