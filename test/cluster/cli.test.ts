@@ -9,7 +9,7 @@ import { labNodes } from '../../src/lab/power.js';
 import { EXIT } from '../../src/cli/errors.js';
 import { parseCib } from '../../src/pacemaker/cib.js';
 import type { ClusterStatus } from '../../src/pacemaker/status-model.js';
-import { LAB_AGENT, bringLabDown, pghaInNode, bringLabUp, currentPrimary, log, restoreHealthy, waitHealthy } from './harness.js';
+import { LAB_AGENT, bringLabDown, pghaInNode, bringLabUp, currentPrimary, log, restoreHealthy, waitFor, waitHealthy } from './harness.js';
 
 
 describe(`pgha status / switchover / configure on the lab (agent ${LAB_AGENT})`, { timeout: 20 * 60_000 }, () => {
@@ -97,7 +97,7 @@ describe(`pgha status / switchover / configure on the lab (agent ${LAB_AGENT})`,
     for (const id of [VIP_RESOURCE, CLONE]) {
       await runInNodeChecked(node, ['pcs', 'resource', 'delete', id, '--force'], { timeoutMs: 120_000 });
     }
-    await waitFor('no pgsqld resource left', 120_000, async () => !/pgsqld/.test((await runInNode(node, ['crm_mon', '-1'])).stdout));
+    await waitFor('no pgsqld resource left', 120_000, async () => !/pgsqld/.test((await runInNode(node, ['crm_mon', '-1'])).stdout), 1_000);
     const p = resource.params;
     const result = await pghaInNode(node, [
       'configure', '--apply', '--nodes', (await labNodes()).join(','), '--resource', resource.primitiveId,
@@ -115,14 +115,6 @@ async function waitStopped(asker: string, node: string): Promise<void> {
   await waitFor(`${CLONE} stopped on ${node}`, 120_000, async () => {
     const status = await clusterStatus(asker);
     return status !== undefined && !status.unpromoted.includes(node) && !status.promoted.includes(node);
-  });
+  }, 1_000);
 }
 
-async function waitFor(what: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await probe()) return;
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}

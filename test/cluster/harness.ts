@@ -96,6 +96,16 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A random fault moment so detection samples every phase of the monitor interval. */
 export const randomDelay = (maxMs: number) => sleep(Math.floor(Math.random() * maxMs));
 
+/** Polls `probe` until it holds (a probe that throws counts as not yet), or throws after `timeoutMs`. */
+export async function waitFor(what: string, timeoutMs: number, probe: () => Promise<boolean>, intervalMs = 250): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await probe().catch(() => false)) return;
+    await sleep(intervalMs);
+  }
+  throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
+}
+
 /** Where to change the configuration from: the primary's node, or any online one (a test may be mending a broken cluster). */
 async function configurationNode(): Promise<string> {
   const status = await clusterStatus();

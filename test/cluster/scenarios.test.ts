@@ -9,7 +9,7 @@ import { MONITOR_INTERVALS, RESOURCE } from '../../src/lab/cib-commands.js';
 import { runInNodeChecked } from '../../src/lab/node-exec.js';
 import { parseAttrdQuery } from '../../src/pacemaker/attributes.js';
 import { walPositionAttribute } from '../../src/agent/wal-position.js';
-import { LAB_AGENT, bringLabDown, bringLabUp, currentPrimary, log, randomDelay, restoreHealthy, setOperationOnFail, sleep, waitHealthy } from './harness.js';
+import { LAB_AGENT, bringLabDown, bringLabUp, currentPrimary, log, randomDelay, restoreHealthy, setOperationOnFail, waitFor, waitHealthy } from './harness.js';
 import { crashPrimaryUnderLoad, lostOutsideWindow, makeLag, runWithWriter } from './scenario.js';
 
 /** Issue 3's failure scenarios against one 3-node lab, each with the writer running. */
@@ -222,15 +222,6 @@ async function waitForPostmasterRestart(node: string, killedPid: number, timeout
     const pid = await postmasterPid(node);
     return pid !== undefined && pid !== killedPid;
   });
-}
-
-async function waitFor(what: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await probe().catch(() => false)) return;
-    await sleep(250);
-  }
-  throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
 }
 
 function maxGapMs(events: ReadonlyArray<{ ok: boolean; end: number }>): number {
