@@ -100,7 +100,8 @@ export async function parseCrmMon(xml: string): Promise<CrmMon> {
     primitives: children(resources, 'resource').map(parseInstance),
     attributes,
     failures: children(child(root, 'failures'), 'failure').map(parseFailure),
-    fenceHistory: children(child(root, 'fence_history'), 'fence_event').map((e) => ({
+    // crm_mon puts them in <fence_history>, stonith_admin --history in <list name="fencing history">.
+    fenceHistory: children(child(root, 'fence_history') ?? child(root, 'list'), 'fence_event').map((e) => ({
       target: attr(e, 'target')!,
       action: attr(e, 'action')!,
       status: attr(e, 'status')!,

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { parseFenceHistory } from '../../src/fence/drill/cluster-status.js';
 import { runInNode } from '../../src/lab/node-exec.js';
-import { labNodes, labPowerStatus } from '../../src/lab/power.js';
-import { bringLabDown, bringLabUp, currentPrimary, restoreHealthy } from './harness.js';
+import { labNodes, labPowerOn, labPowerStatus } from '../../src/lab/power.js';
+import { EXIT } from '../../src/cli/errors.js';
+import { parseCrmMon } from '../../src/pacemaker/crm-mon.js';
+import { bringLabDown, bringLabUp, currentPrimary, pghaInNode, restoreHealthy, waitFor } from './harness.js';
 
 /** fence_pgha_lab under the real pacemaker-fenced, and pgha fence verify on the lab's configuration. */
 describe('fencing in the lab', { timeout: 12 * 60_000 }, () => {
@@ -45,9 +46,56 @@ describe('fencing in the lab', { timeout: 12 * 60_000 }, () => {
     const r = await runInNode(from, ['stonith_admin', '--fence', victim, '--timeout', '60'], { timeoutMs: 90_000 });
     assert.equal(r.exitCode, 0, `${r.stdout}\n${r.stderr}`);
     assert.equal(await labPowerStatus(victim), 'off');
-    const history = await runInNode(from, ['stonith_admin', '--history', victim, '--output-as=xml']);
-    const events = await parseFenceHistory(history.stdout);
+    const history = await runInNode(from, ['stonith_admin', '--history', victim, '--verbose', '--output-as=xml']);
+    const events = (await parseCrmMon(history.stdout)).fenceHistory;
     assert.ok(events.some((e) => e.target === victim && e.status === 'success'), history.stdout);
+    await restoreHealthy();
+  });
+
+  it('pgha fence drill fences a standby through Pacemaker and times its return and its PostgreSQL', { timeout: 300_000 }, async () => {
+    await restoreHealthy();
+    const primary = await currentPrimary();
+    const victim = (await labNodes()).find((n) => n !== primary)!;
+    const requestedAt = Date.now();
+    const drill = pghaInNode(primary, ['fence', 'drill', victim, '--yes', '--online-timeout', '120', '--pg-timeout', '120'], 280_000);
+    // The lab's devices leave a fenced node off (pcmk_reboot_action=off): it is powered on as a reboot would.
+    await waitFor(`${victim} powered off by the drill`, 90_000, async () => (await labPowerStatus(victim)) === 'off');
+    await labPowerOn(victim);
+    const r = await drill;
+    assert.equal(r.exitCode, 0, `${r.stdout}\n${r.stderr}`);
+    const seconds = (label: RegExp) => Number(label.exec(r.stdout)?.[1] ?? Number.NaN);
+    const fenced = seconds(/fenced \(confirmed off\)\s+([\d.]+)s/);
+    const online = seconds(/node online again\s+([\d.]+)s/);
+    const postgres = seconds(/PostgreSQL active again\s+([\d.]+)s/);
+    assert.ok(fenced >= 0 && online > fenced && postgres >= online, r.stdout);
+    const history = await runInNode(primary, ['stonith_admin', '--history', victim, '--verbose', '--output-as=xml']);
+    const events = (await parseCrmMon(history.stdout)).fenceHistory;
+    // History times are whole seconds.
+    assert.ok(events.some((e) => e.target === victim && e.action === 'reboot' && e.status === 'success' && Date.parse(e.completed ?? '') >= requestedAt - 1_000), history.stdout);
+    assert.match(r.stdout, /\(fence history\)/);
+    await restoreHealthy();
+  });
+
+  it('pgha fence drill refuses the node it runs on and a node that is not in the cluster, fencing nothing', async () => {
+    const [node] = await labNodes();
+    const self = await pghaInNode(node!, ['fence', 'drill', node!, '--yes'], 60_000);
+    assert.equal(self.exitCode, EXIT.FAILED, self.stderr);
+    assert.match(self.stderr, /is the node this runs on: run the drill from another node/);
+    const unknown = await pghaInNode(node!, ['fence', 'drill', 'node9', '--yes'], 60_000);
+    assert.equal(unknown.exitCode, EXIT.FAILED, unknown.stderr);
+    assert.match(unknown.stderr, /node9 is not a cluster node \(nodes: node1, node2, node3\)/);
+    for (const n of await labNodes()) assert.equal(await labPowerStatus(n), 'on', `${n} still powered on`);
+  });
+
+  it('pgha fence drill exits 3 when the fenced node does not come back within --online-timeout', { timeout: 240_000 }, async () => {
+    await restoreHealthy();
+    const primary = await currentPrimary();
+    const victim = (await labNodes()).find((n) => n !== primary)!;
+    const r = await pghaInNode(primary, ['fence', 'drill', victim, '--yes', '--online-timeout', '3'], 120_000);
+    assert.equal(r.exitCode, EXIT.CHECK_FAILED, `${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /node online again\s+-/);
+    assert.match(r.stderr, new RegExp(`${victim} not back online within 3s`));
+    assert.equal(await labPowerStatus(victim), 'off');
     await restoreHealthy();
   });
 });

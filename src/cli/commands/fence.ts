@@ -59,7 +59,7 @@ function makeDrillCommand(): Command {
           (line) => process.stderr.write(`${line}\n`),
         );
         process.stdout.write(formatDrill(result));
-        if (result.onlineMs === undefined) process.exitCode = EXIT.CHECK_FAILED;
+        if (!result.recovered) process.exitCode = EXIT.CHECK_FAILED;
       } catch (error) {
         if (error instanceof DrillFailed) throw new CliError(error.message, EXIT.FAILED);
         throw error;

@@ -1,7 +1,9 @@
-import { Deadline, pollUntil } from '../../exec/deadline.js';
+import { Deadline, pollUntil, sleep } from '../../exec/deadline.js';
 import { run } from '../../exec/run.js';
+import { localNodeName } from '../../pacemaker/attributes.js';
+import { readCrmMon } from '../../pacemaker/cluster-query.js';
+import { parseCrmMon, type CrmMon, type MonFenceEvent } from '../../pacemaker/crm-mon.js';
 import { formatSeconds } from '../verify/duration.js';
-import { parseFenceHistory, parseNodesOnline, parseResourceInstances } from './cluster-status.js';
 
 export interface DrillSettings {
   node: string;
@@ -20,6 +22,8 @@ export interface DrillResult {
   /** From the request to the pgha PostgreSQL instance active on the node again. */
   postgresMs?: number;
   postgresNote?: string;
+  /** The node came back, and so did its PostgreSQL if the cluster runs pgha. */
+  recovered: boolean;
 }
 
 export class DrillFailed extends Error {
@@ -31,10 +35,31 @@ export class DrillFailed extends Error {
 
 const PGHA_AGENT = /^ocf:+pgha:/;
 
-async function crmMonXml(): Promise<string> {
-  const r = await run('crm_mon', ['--one-shot', '--output-as=xml'], { timeoutMs: 10_000 });
-  if (r.exitCode !== 0) throw new DrillFailed(`crm_mon failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
-  return r.stdout;
+const pghaInstances = (mon: CrmMon) => [...mon.clones.flatMap((c) => c.instances), ...mon.primitives].filter((r) => PGHA_AGENT.test(r.agent));
+
+/** Whether a pgha PostgreSQL instance runs on `node` (any role). */
+export const postgresActiveOn = (mon: CrmMon, node: string): boolean =>
+  pghaInstances(mon).some((r) => r.active && r.nodes.includes(node) && r.role !== 'Stopped');
+
+export const isOnline = (mon: CrmMon, node: string): boolean => mon.nodes.some((n) => n.name === node && n.online);
+
+/** Polls the cluster status until `check` holds; a status that cannot be read (a DC election during the reboot) counts as not yet. */
+const whenCluster = (timeoutS: number, check: (mon: CrmMon) => boolean) =>
+  pollUntil(Deadline.after(timeoutS * 1000), 1_000, async () => ((await readCrmMon(run).then(check, () => false)) ? Date.now() : undefined));
+
+/**
+ * When fencing `node` was confirmed, as ms after `startedAt`: the newest
+ * success in its fence history since the request, never later than
+ * stonith_admin's own return (`returnedMs`; history times have one-second
+ * resolution); stonith_admin's return when the history has none.
+ */
+export function fencingConfirmedMs(history: readonly MonFenceEvent[], node: string, startedAt: number, returnedMs: number): { ms: number; source: DrillResult['fencedSource'] } {
+  const completions = history
+    .filter((e) => e.target === node && e.status === 'success')
+    .map((e) => Date.parse(e.completed ?? ''))
+    .filter((at) => Number.isFinite(at) && at >= startedAt - 1_000);
+  if (completions.length === 0) return { ms: returnedMs, source: 'stonith_admin return' };
+  return { ms: Math.min(Math.max(0, Math.max(...completions) - startedAt), returnedMs), source: 'fence history' };
 }
 
 /**
@@ -43,10 +68,11 @@ async function crmMonXml(): Promise<string> {
  */
 export async function runFenceDrill(settings: DrillSettings, progress: (line: string) => void): Promise<DrillResult> {
   const { node } = settings;
-  const before = await parseNodesOnline(await crmMonXml());
-  if (!before.has(node)) throw new DrillFailed(`${node} is not a cluster node (nodes: ${[...before.keys()].join(', ')})`);
-  if (!before.get(node)) throw new DrillFailed(`${node} is already offline: nothing to measure`);
-  const hadPostgres = (await parseResourceInstances(await crmMonXml())).some((r) => PGHA_AGENT.test(r.agent));
+  if ((await localNodeName()) === node) throw new DrillFailed(`${node} is the node this runs on: run the drill from another node, which can time its recovery`);
+  const before = await readCrmMon(run);
+  if (!before.nodes.some((n) => n.name === node)) throw new DrillFailed(`${node} is not a cluster node (nodes: ${before.nodes.map((n) => n.name).join(', ')})`);
+  if (!isOnline(before, node)) throw new DrillFailed(`${node} is already offline: nothing to measure`);
+  const hadPostgres = pghaInstances(before).length > 0;
 
   progress(`fencing ${node} (stonith_admin --reboot, timeout ${settings.fenceTimeoutS}s)...`);
   const startedAt = Date.now();
@@ -54,18 +80,16 @@ export async function runFenceDrill(settings: DrillSettings, progress: (line: st
   const returnedAt = Date.now();
   if (fence.exitCode !== 0) throw new DrillFailed(`fencing ${node} failed after ${formatSeconds(returnedAt - startedAt)}: ${fence.stderr.trim() || fence.stdout.trim() || `exit ${fence.exitCode}`}`);
 
-  const history = await run('stonith_admin', ['--history', node, '--output-as=xml'], { timeoutMs: 10_000 });
-  const event = history.exitCode === 0
-    ? (await parseFenceHistory(history.stdout))
-        .filter((e) => e.target === node && e.status === 'success' && e.completedMs !== undefined && e.completedMs >= startedAt - 1_000)
-        .sort((a, b) => b.completedMs! - a.completedMs!)[0]
-    : undefined;
-  // History timestamps have one-second resolution: never report later than stonith_admin's own return.
-  const fencedMs = event ? Math.min(Math.max(0, event.completedMs! - startedAt), returnedAt - startedAt) : returnedAt - startedAt;
-  const result: DrillResult = { node, fencedMs, fencedSource: event ? 'fence history' : 'stonith_admin return' };
-  progress(`${node} fenced after ${formatSeconds(fencedMs)}`);
+  // Without --verbose, stonith_admin keeps one event per target and action, not always the newest (Pacemaker 2.1).
+  const history = await run('stonith_admin', ['--history', node, '--verbose', '--output-as=xml'], { timeoutMs: 10_000 });
+  const events = history.exitCode === 0 ? (await parseCrmMon(history.stdout).catch(() => undefined))?.fenceHistory ?? [] : [];
+  const fenced = fencingConfirmedMs(events, node, startedAt, returnedAt - startedAt);
+  const result: DrillResult = { node, fencedMs: fenced.ms, fencedSource: fenced.source, recovered: false };
+  progress(`${node} fenced after ${formatSeconds(fenced.ms)}`);
 
-  const online = await pollUntil(Deadline.after(settings.onlineTimeoutS * 1000), 1_000, async () => ((await parseNodesOnline(await crmMonXml())).get(node) ? Date.now() : undefined));
+  // The controller records the node down a moment after stonith_admin returns: its last status is no rejoin.
+  await sleep(1_000);
+  const online = await whenCluster(settings.onlineTimeoutS, (mon) => isOnline(mon, node));
   if (online === undefined) {
     progress(`${node} not back online within ${settings.onlineTimeoutS}s`);
     return { ...result, postgresNote: 'not measured: the node did not come back' };
@@ -73,13 +97,11 @@ export async function runFenceDrill(settings: DrillSettings, progress: (line: st
   result.onlineMs = online - startedAt;
   progress(`${node} online again after ${formatSeconds(result.onlineMs)}`);
 
-  if (!hadPostgres) return { ...result, postgresNote: 'skipped: no ocf:pgha resource in the cluster' };
-  const pgBack = await pollUntil(Deadline.after(settings.pgTimeoutS * 1000), 1_000, async () => {
-    const instances = (await parseResourceInstances(await crmMonXml())).filter((r) => PGHA_AGENT.test(r.agent));
-    return instances.some((r) => r.active && r.nodes.includes(node) && r.role !== 'Stopped') ? Date.now() : undefined;
-  });
+  if (!hadPostgres) return { ...result, recovered: true, postgresNote: 'skipped: no ocf:pgha resource in the cluster' };
+  const pgBack = await whenCluster(settings.pgTimeoutS, (mon) => postgresActiveOn(mon, node));
   if (pgBack === undefined) return { ...result, postgresNote: `PostgreSQL not active on ${node} within ${settings.pgTimeoutS}s` };
   result.postgresMs = pgBack - startedAt;
+  result.recovered = true;
   progress(`PostgreSQL active on ${node} again after ${formatSeconds(result.postgresMs)}`);
   return result;
 }

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseCompleted, parseFenceHistory, parseNodesOnline, parseResourceInstances } from '../../../src/fence/drill/cluster-status.ts';
 import { checkSbd } from '../../../src/fence/verify/checks/sbd.ts';
 import { checkTopology } from '../../../src/fence/verify/checks/topology.ts';
 import type { ClusterModel, FenceDevice } from '../../../src/fence/verify/cluster-model.ts';
@@ -107,36 +106,5 @@ describe('sbd and topology checks', () => {
     assert.ok(findings.some((f) => f.verdict === 'FAIL' && /also used by l1/.test(f.message)));
     assert.ok(findings.some((f) => f.verdict === 'FAIL' && /do not exist: kdump/.test(f.message)));
     assert.ok(findings.some((f) => f.verdict === 'WARN' && f.subject === 'level l3'));
-  });
-});
-
-describe('crm_mon and fence history XML', () => {
-  const crmMon = `<pacemaker-result api-version="2.25" request="crm_mon --output-as=xml">
-  <nodes>
-    <node name="node1" id="1" online="true" standby="false" type="member"/>
-    <node name="node2" id="2" online="false" standby="false" type="member"/>
-  </nodes>
-  <resources>
-    <clone id="pg-clone" multi_state="true">
-      <resource id="pg" resource_agent="ocf:pgha:postgresql" role="Promoted" active="true" failed="false" nodes_running_on="1">
-        <node name="node1" id="1" cached="true"/>
-      </resource>
-      <resource id="pg" resource_agent="ocf:pgha:postgresql" role="Stopped" active="false" nodes_running_on="0"/>
-    </clone>
-  </resources>
-</pacemaker-result>`;
-
-  it('reads node online state and resource instances', async () => {
-    assert.deepEqual([...(await parseNodesOnline(crmMon))], [['node1', true], ['node2', false]]);
-    const instances = await parseResourceInstances(crmMon);
-    assert.deepEqual(instances.map((r) => [r.role, r.active, r.nodes]), [['Promoted', true, ['node1']], ['Stopped', false, []]]);
-  });
-
-  it('reads fence events and their completion time', async () => {
-    const xml = '<pacemaker-result><fence_history><fence_event action="reboot" target="node2" client="stonith_admin.1" origin="node1" status="success" delegate="node3" completed="2026-11-23 21:40:05 +01:00"/></fence_history></pacemaker-result>';
-    const [event] = await parseFenceHistory(xml);
-    assert.deepEqual({ ...event }, { target: 'node2', action: 'reboot', status: 'success', completedMs: Date.parse('2026-11-23T20:40:05Z') });
-    assert.equal(parseCompleted('2026-11-23 21:40:05Z'), Date.parse('2026-11-23T21:40:05Z'));
-    assert.equal(parseCompleted('yesterday'), undefined);
   });
 });
