@@ -87,28 +87,30 @@ describe(`pgha status / switchover / configure on the lab (agent ${LAB_AGENT})`,
     assert.doesNotMatch(constraints.stdout, /cli-prefer-/);
   });
 
-  it('configure --apply on a cluster without the resources recreates them, and the cluster becomes healthy', { timeout: 300_000 }, async () => {
-    const node = (await labNodes())[0]!;
-    const cib = await parseCib((await runInNodeChecked(node, ['cibadmin', '-Q'], { timeoutMs: 30_000 })).stdout);
-    const resource = cib.pgResources[0]!;
-    const vip = await runInNodeChecked(node, ['crm_resource', '-r', VIP_RESOURCE, '-g', 'ip'], { timeoutMs: 30_000 });
-    const netmask = await runInNodeChecked(node, ['crm_resource', '-r', VIP_RESOURCE, '-g', 'cidr_netmask'], { timeoutMs: 30_000 });
-    const nic = await runInNodeChecked(node, ['crm_resource', '-r', VIP_RESOURCE, '-g', 'nic'], { timeoutMs: 30_000 });
-    for (const id of [VIP_RESOURCE, CLONE]) {
-      await runInNodeChecked(node, ['pcs', 'resource', 'delete', id, '--force'], { timeoutMs: 120_000 });
-    }
-    await waitFor('no pgsqld resource left', 120_000, async () => !/pgsqld/.test((await runInNode(node, ['crm_mon', '-1'])).stdout), 1_000);
-    const p = resource.params;
-    const result = await pghaInNode(node, [
-      'configure', '--apply', '--nodes', (await labNodes()).join(','), '--resource', resource.primitiveId,
-      '--vip', `${vip.stdout.trim()}/${netmask.stdout.trim()}`, '--vip-nic', nic.stdout.trim(), '--vip-resource', VIP_RESOURCE,
-      '--bindir', p['bindir']!, '--pgdata', p['pgdata']!, '--pghost', p['pghost']!, '--pgport', p['pgport']!,
-      '--system-user', p['system_user']!, '--monitor-interval', '5',
-    ]);
-    assert.equal(result.exitCode, 0, result.stdout + result.stderr);
-    assert.match(result.stdout, /^\+ pcs cluster cib-push /m);
-    await waitHealthy(180_000);
-  });
+  for (const [tool, applied] of [['pcs', /^\+ pcs cluster cib-push /m], ['crm', /^\+ crm configure <<'EOF'$/m]] as const) {
+    it(`configure --tool ${tool} --apply on a cluster without the resources recreates them, and the cluster becomes healthy`, { timeout: 300_000 }, async () => {
+      const node = (await labNodes())[0]!;
+      const cib = await parseCib((await runInNodeChecked(node, ['cibadmin', '-Q'], { timeoutMs: 30_000 })).stdout);
+      const resource = cib.pgResources[0]!;
+      const vip = await runInNodeChecked(node, ['crm_resource', '-r', VIP_RESOURCE, '-g', 'ip'], { timeoutMs: 30_000 });
+      const netmask = await runInNodeChecked(node, ['crm_resource', '-r', VIP_RESOURCE, '-g', 'cidr_netmask'], { timeoutMs: 30_000 });
+      const nic = await runInNodeChecked(node, ['crm_resource', '-r', VIP_RESOURCE, '-g', 'nic'], { timeoutMs: 30_000 });
+      for (const id of [VIP_RESOURCE, CLONE]) {
+        await runInNodeChecked(node, ['pcs', 'resource', 'delete', id, '--force'], { timeoutMs: 120_000 });
+      }
+      await waitFor('no pgsqld resource left', 120_000, async () => !/pgsqld/.test((await runInNode(node, ['crm_mon', '-1'])).stdout), 1_000);
+      const p = resource.params;
+      const result = await pghaInNode(node, [
+        'configure', '--apply', '--nodes', (await labNodes()).join(','), '--resource', resource.primitiveId,
+        '--vip', `${vip.stdout.trim()}/${netmask.stdout.trim()}`, '--vip-nic', nic.stdout.trim(), '--vip-resource', VIP_RESOURCE,
+        '--bindir', p['bindir']!, '--pgdata', p['pgdata']!, '--pghost', p['pghost']!, '--pgport', p['pgport']!,
+        '--system-user', p['system_user']!, '--monitor-interval', '5', '--tool', tool,
+      ]);
+      assert.equal(result.exitCode, 0, result.stdout + result.stderr);
+      assert.match(result.stdout, applied);
+      await waitHealthy(180_000);
+    });
+  }
 });
 
 async function waitStopped(asker: string, node: string): Promise<void> {
