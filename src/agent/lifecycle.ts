@@ -7,7 +7,7 @@ import { genericError } from '../ocf/exit-codes.js';
 import { writeDataDirectoryFile } from '../pg/data-directory-file.js';
 import { describeState } from '../pg/instance-state.js';
 import { startPostgres, stopPostgres } from '../pg/pg-ctl.js';
-import { isLiveProcess, processesInDataDirectory, removeStaleLockFiles, runningPostmasterPid } from '../pg/postmaster.js';
+import { isLiveProcess, processesInDataDirectory, processState, removeStaleLockFiles, runningPostmasterPid, STOPPED_BY_SIGNAL } from '../pg/postmaster.js';
 import type { AgentContext } from './context.js';
 import { observe, observeUntil, type Observation } from './observe.js';
 
@@ -28,24 +28,57 @@ export async function startAsStandby(ctx: AgentContext): Promise<Observation> {
 
 const hasDied = (o: Observation) => ['stopped', 'crashed-primary', 'crashed-standby', 'no-data'].includes(o.state);
 
+/** Kept for killing the postmaster and its leftover processes when immediate shutdown did not end it either. */
+const KILL_RESERVE_MS = 9_000;
+
 /**
  * Stops the instance and returns only once no process of it is left: a fast
- * shutdown first, then, late in the budget, immediate (a failed stop gets the
- * node fenced, which is worse than an immediate shutdown).
+ * shutdown first, then, late in the budget, immediate, and last SIGKILL (a
+ * failed stop gets the node fenced, which is worse than a crash: PostgreSQL
+ * recovers from either the same way). A stopped (SIGSTOP) instance is
+ * continued first, so that it can shut down cleanly.
  */
 export async function stopInstance(ctx: AgentContext): Promise<void> {
   const deadline = getProcessDeadline();
   if ((await runningPostmasterPid(ctx.params.datadir)) !== undefined) {
-    const fastSeconds = Math.max(1, Math.floor((deadline.remainingMs() * 0.6) / 1000));
+    await continueStoppedProcesses(ctx);
+    const fastSeconds = Math.max(1, Math.floor(((deadline.remainingMs() - KILL_RESERVE_MS) * 0.6) / 1000));
     const fast = await stopPostgres(ctx.pgctl, 'fast', fastSeconds);
     if ((await runningPostmasterPid(ctx.params.datadir)) !== undefined) {
       ctx.log.warning(`fast shutdown did not finish in ${fastSeconds}s (${firstLine(fast.stderr || fast.stdout)}); using immediate shutdown`);
-      const immediateSeconds = Math.max(1, Math.floor((deadline.remainingMs() - 2_000) / 1000));
+      const immediateSeconds = Math.max(1, Math.floor((deadline.remainingMs() - KILL_RESERVE_MS) / 1000));
       await stopPostgres(ctx.pgctl, 'immediate', immediateSeconds);
     }
+    const postmaster = await runningPostmasterPid(ctx.params.datadir);
+    if (postmaster !== undefined) await killPostmaster(ctx, postmaster);
   }
   await endOrphanedProcesses(ctx);
-  if ((await runningPostmasterPid(ctx.params.datadir)) !== undefined) throw genericError('PostgreSQL is still running after fast and immediate shutdown');
+  if ((await runningPostmasterPid(ctx.params.datadir)) !== undefined) throw genericError('PostgreSQL is still running after fast and immediate shutdown and SIGKILL');
+}
+
+/** Sends SIGCONT to the instance's processes a signal stopped: stopped, none of them would act on a shutdown request. */
+async function continueStoppedProcesses(ctx: AgentContext): Promise<void> {
+  const processes = await processesInDataDirectory(ctx.params.datadir, ctx.params.bindir);
+  const stopped = (await Promise.all(processes.map(async (pid) => ((await processState(pid)) === STOPPED_BY_SIGNAL ? pid : undefined)))).filter((pid) => pid !== undefined);
+  if (stopped.length === 0) return;
+  ctx.log.warning(`PostgreSQL process(es) ${stopped.join(' ')} stopped by a signal (SIGSTOP): continuing them (SIGCONT) so that they can shut down`);
+  for (const pid of stopped) signal(pid, 'SIGCONT');
+}
+
+/** Immediate shutdown did not end the postmaster (a process stuck in the kernel ignores SIGQUIT until it returns): SIGKILL, as a crash would. */
+async function killPostmaster(ctx: AgentContext, pid: number): Promise<void> {
+  ctx.log.warning(`immediate shutdown did not end the postmaster (pid ${pid}, state ${(await processState(pid)) ?? 'gone'}): killing it (SIGKILL)`);
+  signal(pid, 'SIGKILL');
+  const deadline = getProcessDeadline().within(3_000);
+  while (!deadline.expired() && (await isLiveProcess(pid))) await sleep(50);
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // Already gone.
+  }
 }
 
 /**
@@ -59,13 +92,7 @@ export async function endOrphanedProcesses(ctx: AgentContext): Promise<void> {
   const orphans = await processesInDataDirectory(datadir, bindir);
   if (orphans.length === 0) return removeLockFilesOfDeadPostmaster(ctx);
   ctx.log.warning(`ending ${orphans.length} leftover process(es) of a dead postmaster: ${orphans.join(' ')}`);
-  for (const pid of orphans) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
+  for (const pid of orphans) signal(pid, 'SIGKILL');
   const deadline = getProcessDeadline().within(5_000);
   while (!deadline.expired()) {
     const alive = await Promise.all(orphans.map(isLiveProcess));

@@ -4,7 +4,7 @@ import { getProcessDeadline } from '../exec/run.js';
 import { pollUntil, type Deadline } from '../exec/deadline.js';
 import { readControldata, type Controldata } from '../pg/controldata.js';
 import { classifyInstance, type InstanceState } from '../pg/instance-state.js';
-import { runningPostmasterPid } from '../pg/postmaster.js';
+import { processState, runningPostmasterPid, STOPPED_BY_SIGNAL } from '../pg/postmaster.js';
 import { readLocalStatus, readReplicationPeers, type LocalStatus, type ReplicationPeer } from '../pg/queries.js';
 import { withConnection } from '../pg/sql.js';
 import type { AgentContext } from './context.js';
@@ -39,10 +39,14 @@ export async function observe(ctx: AgentContext): Promise<Observation> {
   const { datadir, bindir } = ctx.params;
   const hasControl = existsSync(join(datadir, 'global', 'pg_control'));
   const control = hasControl ? await readControldata(bindir, datadir) : undefined;
-  const postmasterRunning = (await runningPostmasterPid(datadir)) !== undefined;
+  const postmaster = await runningPostmasterPid(datadir);
+  if (postmaster !== undefined && (await processState(postmaster)) === STOPPED_BY_SIGNAL) {
+    // Frozen: it will not settle by itself, whatever pg_control says.
+    return { state: 'unresponsive', status: undefined, peers: [], control, sqlError: `${sqlError}; the postmaster (pid ${postmaster}) is stopped by a signal (SIGSTOP)` };
+  }
   const state = classifyInstance({
     clusterState: control?.state,
-    postmasterRunning,
+    postmasterRunning: postmaster !== undefined,
     inRecovery: undefined,
     backupLabel: existsSync(join(datadir, 'backup_label')),
   });

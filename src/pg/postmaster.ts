@@ -22,16 +22,24 @@ export async function runningPostmasterPid(datadir: string): Promise<number | un
   return cwd === '' || cwd === dirLine || cwd.replace(/ \(deleted\)$/, '') === dirLine ? pid : undefined;
 }
 
-export async function isLiveProcess(pid: number): Promise<boolean> {
+/** The process's state letter from /proc (R, S, D, T stopped, Z zombie...), undefined when it is gone. */
+export async function processState(pid: number): Promise<string | undefined> {
   try {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
     // The state field follows the parenthesised command name, which may itself hold spaces.
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
   } catch {
-    return false;
+    return undefined;
   }
 }
+
+export async function isLiveProcess(pid: number): Promise<boolean> {
+  const state = await processState(pid);
+  return state !== undefined && state !== 'Z' && state !== 'X';
+}
+
+/** Stopped by a signal (SIGSTOP, SIGTSTP): it can do nothing, shut down included, until continued. */
+export const STOPPED_BY_SIGNAL = 'T';
 
 /**
  * PostgreSQL processes still working in a data directory: after a postmaster

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../../src/exec/run.js';
 import { withConnection } from '../../src/pg/sql.js';
@@ -10,6 +11,7 @@ import { REWIND_SOURCE_FUNCTIONS } from '../../src/rejoin/validate-rewind.js';
 import { OCF } from '../../src/ocf/exit-codes.js';
 import { runAgent } from './helpers/agent.js';
 import { createPair, type TestInstance, type TestPair } from './helpers/instances.js';
+import { waitStreaming } from './helpers/rejoin.js';
 
 /**
  * The agent's whole life cycle on a real PostgreSQL 15 primary and streaming
@@ -200,37 +202,79 @@ describe('agent life cycle on real PostgreSQL', () => {
     assert.equal((await act('stop', pair.standby)).code, OCF.SUCCESS);
   });
 
-  it('stop escalates to an immediate shutdown when a fast one hangs, within its timeout', async () => {
-    const pid = await postmasterPid(pair.primary);
-    const checkpointer = (await run('pgrep', ['-P', String(pid), '-f', 'checkpointer'])).stdout.trim();
-    assert.ok(checkpointer, 'checkpointer found');
-    process.kill(Number(checkpointer), 'SIGSTOP');
-    const r = await act('stop', pair.primary, { OCF_RESKEY_CRM_meta_timeout: '20000' });
-    assert.equal(r.code, OCF.SUCCESS, r.stderr);
-    assert.ok(r.ms < 20_000, `stop took ${r.ms} ms`);
-    assert.match(r.stderr, /immediate shutdown/);
-    // An immediate shutdown leaves a primary needing crash recovery: monitor says so.
-    assert.equal((await probe(pair.primary)).code, OCF.FAILED_PROMOTED);
+  it('stop escalates to an immediate shutdown when a fast one hangs (a standby stopped confirming WAL), within its timeout', async () => {
+    assert.equal((await act('start', pair.standby)).code, OCF.SUCCESS);
+    await waitStreaming(pair.primary, pair.standby);
+    // The primary's walsender waits, at shutdown, for the standby to confirm the shutdown checkpoint.
+    const receiver = Number((await run('pgrep', ['-P', String(await postmasterPid(pair.standby)), '-f', 'walreceiver'])).stdout.trim());
+    assert.ok(receiver > 0, 'walreceiver found');
+    process.kill(receiver, 'SIGSTOP');
+    try {
+      const r = await act('stop', pair.primary, { OCF_RESKEY_CRM_meta_timeout: '20000' });
+      assert.equal(r.code, OCF.SUCCESS, r.stderr);
+      assert.ok(r.ms < 20_000, `stop took ${r.ms} ms`);
+      assert.match(r.stderr, /fast shutdown did not finish in \d+s .*; using immediate shutdown/);
+      assert.doesNotMatch(r.stderr, /SIGKILL/);
+    } finally {
+      process.kill(receiver, 'SIGCONT');
+    }
+    assert.equal((await act('stop', pair.standby)).code, OCF.SUCCESS);
+    // The shutdown checkpoint was written before the walsender waited: cleanly stopped.
+    assert.equal((await probe(pair.primary)).code, OCF.NOT_RUNNING);
   });
 
   it('start recovers a crashed primary in isolation before starting it as a standby', async () => {
+    assert.equal((await act('start', pair.primary)).code, OCF.SUCCESS);
+    assert.equal((await act('promote', pair.primary)).code, OCF.SUCCESS);
+    await crashPrimaryAfterCommit(5);
     const r = await act('start', pair.primary);
     assert.equal(r.code, OCF.SUCCESS, r.stderr);
     assert.match(r.stderr, /crash recovery in isolation/);
     assert.equal((await monitor(pair.primary)).code, OCF.SUCCESS);
   });
 
-  it('a stop that cannot finish fails before the action timeout, with a reason', async () => {
+  it('a postmaster frozen by SIGSTOP: monitor says so, and stop continues it and shuts it down cleanly', async () => {
     const pid = await postmasterPid(pair.primary);
     process.kill(pid, 'SIGSTOP');
     try {
-      const r = await act('stop', pair.primary, { OCF_RESKEY_CRM_meta_timeout: '8000' });
-      assert.equal(r.code, OCF.ERR_GENERIC);
-      assert.ok(r.ms < 8_000, `stop took ${r.ms} ms, past its timeout`);
-      assert.match(r.reason ?? '', /still running/);
+      const failed = await monitor(pair.primary);
+      assert.equal(failed.code, OCF.ERR_GENERIC, failed.stderr);
+      assert.match(failed.reason ?? '', new RegExp(`not accepting connections: .*; the postmaster \\(pid ${pid}\\) is stopped by a signal \\(SIGSTOP\\)`));
+      const r = await act('stop', pair.primary, { OCF_RESKEY_CRM_meta_timeout: '20000' });
+      assert.equal(r.code, OCF.SUCCESS, r.stderr);
+      assert.match(r.stderr, new RegExp(`process\\(es\\) ${pid} stopped by a signal \\(SIGSTOP\\): continuing them \\(SIGCONT\\)`));
+      assert.doesNotMatch(r.stderr, /immediate shutdown/);
     } finally {
-      process.kill(pid, 'SIGCONT');
+      if (await isLiveProcess(pid)) process.kill(pid, 'SIGCONT');
     }
-    assert.equal((await act('stop', pair.primary)).code, OCF.SUCCESS);
+    // A clean shutdown: nothing to recover, so a cleanly stopped instance.
+    assert.equal((await probe(pair.primary)).code, OCF.NOT_RUNNING);
+  });
+
+  it('stop kills (SIGKILL) a postmaster that neither a fast nor an immediate shutdown ends, before its timeout', async () => {
+    // A stand-in postmaster for the stopped instance: the owner's process in its data directory, deaf to SIGINT and SIGQUIT.
+    const { datadir } = pair.primary;
+    const { uid, gid } = await stat(datadir);
+    const deaf = spawn(process.execPath, ['-e', "process.on('SIGINT', () => {}); process.on('SIGQUIT', () => {}); process.send?.('ready'); setInterval(() => {}, 60_000);"], {
+      cwd: datadir,
+      uid,
+      gid,
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => deaf.once('exit', (_code, signal) => resolve(signal)));
+    try {
+      await new Promise((resolve) => deaf.once('message', resolve));
+      await writeFile(join(datadir, 'postmaster.pid'), `${deaf.pid}\n${datadir}\n`);
+      const r = await act('stop', pair.primary, { OCF_RESKEY_CRM_meta_timeout: '20000' });
+      assert.equal(r.code, OCF.SUCCESS, r.stderr);
+      assert.ok(r.ms < 20_000, `stop took ${r.ms} ms`);
+      assert.match(r.stderr, /using immediate shutdown/);
+      assert.match(r.stderr, new RegExp(`immediate shutdown did not end the postmaster \\(pid ${deaf.pid}, state [A-Z]\\): killing it \\(SIGKILL\\)`));
+      assert.equal(await exited, 'SIGKILL');
+      assert.equal(existsSync(join(datadir, 'postmaster.pid')), false, 'its stale postmaster.pid removed');
+    } finally {
+      deaf.kill('SIGKILL');
+    }
+    assert.equal((await probe(pair.primary)).code, OCF.NOT_RUNNING);
   });
 });
