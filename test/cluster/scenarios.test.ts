@@ -7,6 +7,8 @@ import { labNodes, labPowerOff, labPowerOn, labPowerStatus } from '../../src/lab
 import { cleanupResource } from '../../src/lab/rebuild.js';
 import { MONITOR_INTERVALS, RESOURCE } from '../../src/lab/cib-commands.js';
 import { runInNodeChecked } from '../../src/lab/node-exec.js';
+import { pacemakerLogLines } from '../../src/lab/pacemaker-log.js';
+import { processState, STOPPED_BY_SIGNAL } from '../../src/pg/postmaster.js';
 import { parseAttrdQuery } from '../../src/pacemaker/attributes.js';
 import { walPositionAttribute } from '../../src/agent/wal-position.js';
 import { LAB_AGENT, bringLabDown, bringLabUp, currentPrimary, log, randomDelay, restoreHealthy, setOperationOnFail, waitFor, waitHealthy } from './harness.js';
@@ -82,6 +84,31 @@ describe(`cluster scenarios (agent ${LAB_AGENT})`, { timeout: 25 * 60_000 }, () 
     await cleanupResource(primary);
     await waitHealthy(120_000, r.primaryAfter);
     await waitFor(`${primary} streaming from ${r.primaryAfter}`, 60_000, async () => (await streamingStandbys(r.primaryAfter)).includes(primary));
+    await restoreHealthy();
+  });
+
+  it('1d. the primary postmaster freezes (SIGSTOP): the demote continues it, shuts it down cleanly, and writes come back, none lost', { ...pghaOnly, timeout: 240_000 }, async () => {
+    await restoreHealthy();
+    const primary = await currentPrimary();
+    let frozen: number | undefined;
+    let r;
+    try {
+      r = await runWithWriter(
+        'primary postmaster frozen',
+        async () => {
+          await randomDelay(3_000);
+          frozen = await postmasterPid(primary);
+          const at = Date.now();
+          process.kill(frozen!, 'SIGSTOP');
+          return at;
+        },
+        async () => (await waitHealthy(120_000)).promoted[0]!,
+      );
+    } finally {
+      if (frozen !== undefined && (await processState(frozen)) === STOPPED_BY_SIGNAL) process.kill(frozen, 'SIGCONT');
+    }
+    assert.deepEqual(r.missing.map((e) => e.n), [], `a clean shutdown: every acknowledged row is on ${r.primaryAfter}`);
+    assert.ok((await pacemakerLogLines(primary, /stopped by a signal \(SIGSTOP\): continuing them/, r.faultAt)).length > 0, 'the agent continued the frozen postmaster');
     await restoreHealthy();
   });
 
