@@ -35,13 +35,14 @@ const KILL_RESERVE_MS = 9_000;
  * Stops the instance and returns only once no process of it is left: a fast
  * shutdown first, then, late in the budget, immediate, and last SIGKILL (a
  * failed stop gets the node fenced, which is worse than a crash: PostgreSQL
- * recovers from either the same way). A stopped (SIGSTOP) instance is
- * continued first, so that it can shut down cleanly.
+ * recovers from either the same way). A frozen (SIGSTOP) postmaster is
+ * continued first, with its stopped children, so that it shuts down cleanly.
  */
 export async function stopInstance(ctx: AgentContext): Promise<void> {
   const deadline = getProcessDeadline();
-  if ((await runningPostmasterPid(ctx.params.datadir)) !== undefined) {
-    await continueStoppedProcesses(ctx);
+  const running = await runningPostmasterPid(ctx.params.datadir);
+  if (running !== undefined) {
+    if ((await processState(running)) === STOPPED_BY_SIGNAL) await continueStoppedProcesses(ctx);
     const fastSeconds = Math.max(1, Math.floor(((deadline.remainingMs() - KILL_RESERVE_MS) * 0.6) / 1000));
     const fast = await stopPostgres(ctx.pgctl, 'fast', fastSeconds);
     if ((await runningPostmasterPid(ctx.params.datadir)) !== undefined) {
@@ -56,7 +57,10 @@ export async function stopInstance(ctx: AgentContext): Promise<void> {
   if ((await runningPostmasterPid(ctx.params.datadir)) !== undefined) throw genericError('PostgreSQL is still running after fast and immediate shutdown and SIGKILL');
 }
 
-/** Sends SIGCONT to the instance's processes a signal stopped: stopped, none of them would act on a shutdown request. */
+/**
+ * The postmaster was stopped by a signal (kill -STOP of the instance, or of its process group): SIGCONT
+ * to every process of the instance so stopped, none of which would act on a shutdown request.
+ */
 async function continueStoppedProcesses(ctx: AgentContext): Promise<void> {
   const processes = await processesInDataDirectory(ctx.params.datadir, ctx.params.bindir);
   const stopped = (await Promise.all(processes.map(async (pid) => ((await processState(pid)) === STOPPED_BY_SIGNAL ? pid : undefined)))).filter((pid) => pid !== undefined);
