@@ -81,15 +81,21 @@ export async function lockFilePid(path: string): Promise<number | undefined> {
 }
 
 /**
- * A SIGKILLed postmaster stays a zombie until init reaps it, and PostgreSQL
- * refuses to start while the pid in its lock files (postmaster.pid, and the
- * socket's .lock) still exists. Once that pid is dead, those files are stale.
+ * A SIGKILLed postmaster stays a zombie until its parent reaps it, and
+ * PostgreSQL refuses to start while the pid in its lock files (postmaster.pid,
+ * and the socket's .lock) still exists: such files are removed. A pid that is
+ * gone is left to PostgreSQL, whose next start then finds the dead instance's
+ * shared memory through postmaster.pid and frees it (removed, it would stay
+ * in /dev/shm). `evenIfGone` removes those too, for pg_rewind, which refuses
+ * any postmaster.pid.
  */
-export async function removeStaleLockFiles(paths: readonly string[]): Promise<string[]> {
+export async function removeStaleLockFiles(paths: readonly string[], { evenIfGone = false } = {}): Promise<string[]> {
   const removed: string[] = [];
   for (const path of paths) {
     const pid = await lockFilePid(path);
-    if (pid === undefined || (await isLiveProcess(pid))) continue;
+    if (pid === undefined) continue;
+    const state = await processState(pid);
+    if (!(state === 'Z' || state === 'X' || (evenIfGone && state === undefined))) continue;
     await rm(path, { force: true });
     removed.push(path);
   }

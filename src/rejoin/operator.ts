@@ -41,7 +41,7 @@ export async function operatorRejoin(req: OperatorRequest, target: RejoinTarget)
   if ((await runningPostmasterPid(params.datadir)) !== undefined) throw new Refusal(`PostgreSQL is running in ${params.datadir}: stop it (or the cluster resource on this node) first`);
   const leftovers = await processesInDataDirectory(params.datadir, params.bindir);
   if (leftovers.length > 0) throw new Refusal(`processes of a dead postmaster still run in ${params.datadir} (${leftovers.join(' ')}): end them first`);
-  await removeStaleLockFiles([join(params.datadir, 'postmaster.pid')]);
+  await removeStaleLockFiles([join(params.datadir, 'postmaster.pid')], { evenIfGone: true });
   await refuseIfPromotedHere(req);
   const source = req.source ?? (await readServerSetting(params.bindir, params.pgdata, params.startOptions, params.systemUser, 'primary_conninfo'));
   if (source.trim() === '') throw new Refusal('no source: primary_conninfo is empty; give --source CONNINFO');

@@ -2,15 +2,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rmdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../../src/exec/run.js';
 import { withConnection } from '../../src/pg/sql.js';
-import { isLiveProcess } from '../../src/pg/postmaster.js';
+import { isLiveProcess, processesInDataDirectory } from '../../src/pg/postmaster.js';
 import { REWIND_SOURCE_FUNCTIONS } from '../../src/rejoin/validate-rewind.js';
 import { OCF } from '../../src/ocf/exit-codes.js';
 import { runAgent } from './helpers/agent.js';
-import { createPair, type TestInstance, type TestPair } from './helpers/instances.js';
+import { createPair, PG_BIN, type TestInstance, type TestPair } from './helpers/instances.js';
 import { waitStreaming } from './helpers/rejoin.js';
 
 /**
@@ -271,10 +271,41 @@ describe('agent life cycle on real PostgreSQL', () => {
       assert.match(r.stderr, /using immediate shutdown/);
       assert.match(r.stderr, new RegExp(`immediate shutdown did not end the postmaster \\(pid ${deaf.pid}, state [A-Z]\\): killing it \\(SIGKILL\\)`));
       assert.equal(await exited, 'SIGKILL');
-      assert.equal(existsSync(join(datadir, 'postmaster.pid')), false, 'its stale postmaster.pid removed');
+      // Its pid is gone (reaped, not a zombie): postmaster.pid is left for PostgreSQL's next start to clear.
+      assert.equal(existsSync(join(datadir, 'postmaster.pid')), true);
+      assert.doesNotMatch(r.stderr, /removed .*postmaster\.pid/);
     } finally {
       deaf.kill('SIGKILL');
     }
     assert.equal((await probe(pair.primary)).code, OCF.NOT_RUNNING);
+  });
+
+  it('a stop that cannot end PostgreSQL (its processes frozen in the kernel, deaf to SIGKILL) fails before the action timeout, with a reason', async () => {
+    assert.equal((await act('start', pair.primary)).code, OCF.SUCCESS);
+    // The cgroup v1 freezer holds processes in uninterruptible sleep (D), as a hung disk would: not even SIGKILL ends them.
+    const cgroup = `/sys/fs/cgroup/freezer/pgha-test-${process.pid}`;
+    await mkdir(cgroup);
+    const processes = await processesInDataDirectory(pair.primary.datadir, PG_BIN);
+    try {
+      for (const pid of processes) await writeFile(join(cgroup, 'cgroup.procs'), String(pid));
+      await writeFile(join(cgroup, 'freezer.state'), 'FROZEN');
+      const r = await act('stop', pair.primary, { OCF_RESKEY_CRM_meta_timeout: '15000' });
+      assert.equal(r.code, OCF.ERR_GENERIC, r.stderr);
+      assert.ok(r.ms < 15_000, `stop took ${r.ms} ms, past its timeout`);
+      assert.match(r.stderr, /killing it \(SIGKILL\)/);
+      assert.match(r.reason ?? '', /still running after fast and immediate shutdown and SIGKILL/);
+    } finally {
+      await writeFile(join(cgroup, 'freezer.state'), 'THAWED');
+    }
+    // Thawed, the pending SIGKILL ends the postmaster; stop ends what it left.
+    assert.equal((await act('stop', pair.primary)).code, OCF.SUCCESS);
+    await rmdir(cgroup);
+    // The next start frees the killed instance's shared memory, found through the postmaster.pid left in place.
+    const segments = async () => (await readdir('/dev/shm')).filter((f) => f.startsWith('PostgreSQL.')).length;
+    const leftBehind = await segments();
+    assert.ok(leftBehind > 0, 'a SIGKILLed instance leaves its dynamic shared memory');
+    assert.equal((await act('start', pair.primary)).code, OCF.SUCCESS);
+    assert.equal((await act('stop', pair.primary)).code, OCF.SUCCESS);
+    assert.ok((await segments()) < leftBehind, 'freed by the next start');
   });
 });
