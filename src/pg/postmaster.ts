@@ -33,9 +33,11 @@ export async function processState(pid: number): Promise<string | undefined> {
   }
 }
 
+/** A process that exists and is neither a zombie nor dead (a zombie's pid still answers kill -0). */
+const isLiveState = (state: string | undefined): boolean => state !== undefined && state !== 'Z' && state !== 'X';
+
 export async function isLiveProcess(pid: number): Promise<boolean> {
-  const state = await processState(pid);
-  return state !== undefined && state !== 'Z' && state !== 'X';
+  return isLiveState(await processState(pid));
 }
 
 /** Stopped by a signal (SIGSTOP, SIGTSTP): it can do nothing, shut down included, until continued. */
@@ -95,7 +97,7 @@ export async function removeStaleLockFiles(paths: readonly string[], { evenIfGon
     const pid = await lockFilePid(path);
     if (pid === undefined) continue;
     const state = await processState(pid);
-    if (!(state === 'Z' || state === 'X' || (evenIfGone && state === undefined))) continue;
+    if (isLiveState(state) || (state === undefined && !evenIfGone)) continue;
     await rm(path, { force: true });
     removed.push(path);
   }
