@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { writeFileSafely } from '../fs/safe-file.js';
 import type { NotStreaming } from '../rejoin/divergence.js';
 
 /**
@@ -27,7 +28,14 @@ export interface LocalState {
 const EMPTY: LocalState = { scores: {}, missingSince: {}, nodes: [], instanceNodes: [] };
 export const STATE_DIR = process.env.PGHA_STATE_DIR ?? '/run/pgha';
 
-const pathFor = (instance: string) => `${STATE_DIR}/${instance}.json`;
+/**
+ * The state file's name: OCF_RESOURCE_INSTANCE is an XML id with an optional
+ * ":<clone number>", but comes from the environment; whatever else it holds
+ * becomes "_", so no value ("../x", "a/b") names a file outside STATE_DIR.
+ */
+export const stateFileName = (instance: string) => `${instance.replace(/[^A-Za-z0-9_.:-]/g, '_').replace(/^\./, '_')}.json`;
+
+const pathFor = (instance: string) => `${STATE_DIR}/${stateFileName(instance)}`;
 
 export async function loadLocalState(instance: string): Promise<LocalState> {
   try {
@@ -39,9 +47,7 @@ export async function loadLocalState(instance: string): Promise<LocalState> {
 
 async function saveLocalState(instance: string, state: LocalState): Promise<void> {
   await mkdir(STATE_DIR, { recursive: true, mode: 0o750 });
-  const tmp = `${pathFor(instance)}.${process.pid}`;
-  await writeFile(tmp, JSON.stringify(state));
-  await rename(tmp, pathFor(instance));
+  await writeFileSafely(STATE_DIR, stateFileName(instance), JSON.stringify(state), { mode: 0o640, owner: 'caller' });
 }
 
 /** Runs `update` on the local state, then writes it back if it changed (a steady-state monitor changes nothing). */

@@ -1,4 +1,5 @@
-import { copyFile, mkdir, readdir, statfs, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, statfs } from 'node:fs/promises';
+import { copyFileSafely, makeDirectorySafely, openDirectory, writeInDirectory } from '../fs/safe-file.js';
 import { join } from 'node:path';
 import { treeBytes } from './tree-bytes.js';
 import { listWalSegments, walSegmentSize } from '../pg/wal-files.js';
@@ -35,9 +36,15 @@ export async function archiveDivergedWal(target: EvidenceTarget, facts: Evidence
     totalBytes: Number(fs.blocks) * Number(fs.bsize),
   });
   const path = join(target.archiveDir, `${target.node}-${now.toISOString().replace(/[:.]/g, '-')}`);
-  await mkdir(path, { recursive: true, mode: 0o750 });
-  if (decision.copy) for (const name of files) await copyFile(join(walDir, name), join(path, name));
-  const manifest = buildManifest({ ...facts, node: target.node, now, files, decision, archivePath: path });
-  await writeFile(join(path, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  return { path, manifest };
+  // Root copies files the server's user controls: never through a link, into a directory it just made, through its descriptor.
+  await makeDirectorySafely(path, 0o750);
+  const directory = await openDirectory(path, { noFollow: true });
+  try {
+    if (decision.copy) for (const name of files) await copyFileSafely(join(walDir, name), directory, name);
+    const manifest = buildManifest({ ...facts, node: target.node, now, files, decision, archivePath: path });
+    await writeInDirectory(directory, 'manifest.json', `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o640, owner: 'caller', replace: false });
+    return { path, manifest };
+  } finally {
+    await directory.close();
+  }
 }

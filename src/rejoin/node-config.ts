@@ -1,5 +1,6 @@
-import { chown, readFile, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { readFileSafely, writeFileSafely } from '../fs/safe-file.js';
 
 /**
  * Configuration files that belong to this node even when they live in the
@@ -20,9 +21,9 @@ export async function saveNodeConfig(datadir: string): Promise<SavedFile[]> {
   const saved: SavedFile[] = [];
   for (const name of NODE_LOCAL_FILES) {
     const path = join(datadir, name);
-    const info = await stat(path).catch(() => undefined);
-    if (!info?.isFile()) continue;
-    saved.push({ name, content: await readFile(path), mode: info.mode & 0o7777, uid: info.uid, gid: info.gid });
+    // Read as root in a directory the server's user controls: never through a link (safe-file.ts).
+    if ((await lstat(path).catch(() => undefined)) === undefined) continue;
+    saved.push({ name, ...(await readFileSafely(path)) });
   }
   return saved;
 }
@@ -31,9 +32,8 @@ export async function saveNodeConfig(datadir: string): Promise<SavedFile[]> {
 export async function restoreNodeConfig(datadir: string, saved: readonly SavedFile[]): Promise<void> {
   for (const file of saved) {
     const path = join(datadir, file.name);
-    const current = await readFile(path).catch(() => undefined);
-    if (current?.equals(file.content)) continue;
-    await writeFile(path, file.content, { mode: file.mode });
-    await chown(path, file.uid, file.gid);
+    const current = await readFileSafely(path).catch(() => undefined);
+    if (current?.content.equals(file.content)) continue;
+    await writeFileSafely(dirname(path), basename(path), file.content, { mode: file.mode, owner: { uid: file.uid, gid: file.gid } });
   }
 }

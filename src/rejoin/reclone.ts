@@ -1,6 +1,7 @@
-import { chown, mkdir, readdir, readFile, realpath, rename, rm, stat, statfs } from 'node:fs/promises';
+import { readdir, readFile, realpath, rename, rm, stat, statfs } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { run } from '../exec/run.js';
+import { makeDirectorySafely, type Identity } from '../fs/safe-file.js';
 import { homeOf, libpqInvocation } from '../pg/libpq-invocation.js';
 import { restoreNodeConfig, saveNodeConfig } from './node-config.js';
 import { sourceSql } from './source-sql.js';
@@ -56,12 +57,13 @@ export async function runReclone(target: RejoinTarget, sourceConninfo: string, t
   const saved = await saveNodeConfig(target.datadir);
   // What a failure removes: only what this re-clone made.
   const created = new Set(await dirsMadeForSourceTablespaces(target, sourceConninfo, Math.min(timeoutMs / 4, 10_000)));
+  // The parents (which the server's user may own) must still be these when the new directories are made in them.
+  const parents = await Promise.all(keptAside(steps).map(async (step): Promise<Identity> => stat(dirname(step.path))));
   await moveAllAside(steps);
   try {
-    for (const { path, uid, gid } of keptAside(steps)) {
-      await mkdir(path, { mode: 0o700 });
+    for (const [i, { path, uid, gid }] of keptAside(steps).entries()) {
+      await makeDirectorySafely(path, 0o700, { uid, gid }, parents[i]);
       created.add(path);
-      await chown(path, uid, gid);
     }
     await pgBasebackup(target, sourceConninfo, timeoutMs);
     await restoreNodeConfig(target.datadir, saved);

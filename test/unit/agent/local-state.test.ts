@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -7,7 +7,7 @@ import { after, describe, it } from 'node:test';
 // STATE_DIR is read when the module loads.
 const dir = mkdtempSync(join(tmpdir(), 'pgha-state-'));
 process.env.PGHA_STATE_DIR = dir;
-const { loadLocalState, updateLocalState } = await import('../../../src/agent/local-state.js');
+const { loadLocalState, stateFileName, updateLocalState } = await import('../../../src/agent/local-state.js');
 
 describe('updateLocalState', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -41,5 +41,25 @@ describe('updateLocalState', () => {
       /crm_attribute failed/,
     );
     assert.deepEqual((await loadLocalState('pgsqld')).nodes, ['node1', 'node2']);
+  });
+
+  it('keeps every instance name inside the state directory', async () => {
+    assert.equal(stateFileName('pgsqld:1'), 'pgsqld:1.json');
+    for (const hostile of ['../x', '/etc/passwd', '..', 'a\nb']) assert.doesNotMatch(stateFileName(hostile), /\/|^\./, hostile);
+    await updateLocalState('../escape', async (state) => {
+      state.nodes = ['n'];
+    });
+    assert.ok(readdirSync(dir).includes('_._escape.json'));
+    assert.deepEqual(readdirSync(join(dir, '..')).filter((f) => f === 'escape.json'), []);
+  });
+
+  it('refuses to write through a link planted as the state file', async () => {
+    const victim = join(dir, 'victim');
+    writeFileSync(victim, 'keep');
+    symlinkSync(victim, join(dir, 'linked.json'));
+    await assert.rejects(updateLocalState('linked', async (state) => {
+      state.nodes = ['n'];
+    }), /symbolic link/);
+    assert.equal(readFileSync(victim, 'utf8'), 'keep');
   });
 });
