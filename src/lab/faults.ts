@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { setNodeLink } from './network.js';
 import { liveProcessesInNetns } from './proc.js';
-import { findLabNode } from './state.js';
+import { findLabNode, requireLabState } from './state.js';
 import { PG_PORT } from './layout.js';
 import { runInNode, runInNodeChecked } from './node-exec.js';
 
@@ -59,6 +59,41 @@ export function nftBlockCommands(port: number): string[][] {
     ['nft', 'add', 'rule', 'inet', NFT_TABLE, 'out', 'tcp', 'dport', String(port), 'drop'],
     ['nft', 'add', 'rule', 'inet', NFT_TABLE, 'in', 'tcp', 'sport', String(port), 'drop'],
   ];
+}
+
+const PARTITION_TABLE = 'pgha_lab_partition';
+
+/**
+ * Partitions the node from the other nodes, not from the clients: with
+ * nftables in its own network namespace it drops every packet from or to
+ * another node's address (corosync, replication, fencing requests), so its
+ * PostgreSQL still answers the client namespace, as an application server on
+ * its side of a split would. The majority sees the node lost; the node sees
+ * itself alone, without quorum.
+ */
+export async function partitionNode(node: string): Promise<void> {
+  const others = (await requireLabState()).nodes.filter((n) => n.name !== node).map((n) => n.ip);
+  for (const argv of nftPartitionCommands(others)) await runInNodeChecked(node, argv, { timeoutMs: 5_000 });
+}
+
+/** The nft commands dropping all traffic from and to `addresses` (pure). */
+export function nftPartitionCommands(addresses: readonly string[]): string[][] {
+  const set = `{ ${addresses.join(', ')} }`;
+  return [
+    ['nft', 'add', 'table', 'inet', PARTITION_TABLE],
+    ['nft', 'add', 'chain', 'inet', PARTITION_TABLE, 'out', '{ type filter hook output priority 0 ; }'],
+    ['nft', 'add', 'chain', 'inet', PARTITION_TABLE, 'in', '{ type filter hook input priority 0 ; }'],
+    ['nft', 'add', 'rule', 'inet', PARTITION_TABLE, 'out', 'ip', 'daddr', set, 'drop'],
+    ['nft', 'add', 'rule', 'inet', PARTITION_TABLE, 'in', 'ip', 'saddr', set, 'drop'],
+  ];
+}
+
+/**
+ * Removes every packet filter a fault left in the node's namespace (replication cut,
+ * partition): the namespace, and its rules, outlive a power cycle.
+ */
+export async function clearPacketFilters(node: string): Promise<void> {
+  for (const table of [NFT_TABLE, PARTITION_TABLE]) await runInNode(node, ['nft', 'delete', 'table', 'inet', table], { timeoutMs: 5_000 });
 }
 
 /** SIGSTOP / SIGCONT to the node's WAL receiver: it stops receiving WAL while the primary keeps writing. */

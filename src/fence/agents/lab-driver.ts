@@ -1,4 +1,5 @@
 import type { PowerDriver, PowerStatus } from '../driver.js';
+import type { FenceDeviceFault } from '../../lab/fence-device.js';
 
 /** The lab's power functions (src/lab/power.ts), injected so the driver is testable with a fake lab. */
 export interface LabPower {
@@ -6,6 +7,10 @@ export interface LabPower {
   labPowerStatus(node: string): Promise<PowerStatus>;
   labPowerOff(node: string): Promise<void>;
   labPowerOn(node: string): Promise<void>;
+  /** A broken device injected by a test (src/lab/fence-device.ts), or undefined. */
+  fenceDeviceFault(): Promise<FenceDeviceFault | undefined>;
+  /** Never returns (a hung device), keeping the agent's process alive until it is killed. */
+  hang(): Promise<never>;
 }
 
 /**
@@ -25,10 +30,24 @@ export function makeLabDriver(power: LabPower): PowerDriver {
     if (!names.includes(plug)) throw new Error(`"${plug}" is not a lab node (lab nodes: ${names.join(', ')})`);
     return plug;
   };
+  /** What the device does instead of `operation`, if it is broken; undefined when it works. */
+  const broken = async (operation: 'status' | 'switch'): Promise<'skip' | undefined> => {
+    const fault = await power.fenceDeviceFault();
+    if (fault === 'fail') throw new Error('the lab fence device fails (an injected fault)');
+    if (fault === 'hang') await power.hang();
+    return fault === 'noop' && operation === 'switch' ? 'skip' : undefined;
+  };
   return {
-    status: async (plug) => power.labPowerStatus(await known(plug)),
-    off: async (plug) => power.labPowerOff(await known(plug)),
-    on: async (plug) => power.labPowerOn(await known(plug)),
+    status: async (plug) => {
+      await broken('status');
+      return power.labPowerStatus(await known(plug));
+    },
+    off: async (plug) => {
+      if (!(await broken('switch'))) await power.labPowerOff(await known(plug));
+    },
+    on: async (plug) => {
+      if (!(await broken('switch'))) await power.labPowerOn(await known(plug));
+    },
     list: async () => (await power.labNodes()).map((plug) => ({ plug })),
     validate: async () => {
       await power.labNodes();

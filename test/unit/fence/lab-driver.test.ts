@@ -2,10 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { makeLabDriver, type LabPower } from '../../../src/fence/agents/lab-driver.ts';
 import type { PowerStatus } from '../../../src/fence/driver.ts';
+import type { FenceDeviceFault } from '../../../src/lab/fence-device.ts';
 
-function fakeLab(nodes: Record<string, PowerStatus>) {
+function fakeLab(nodes: Record<string, PowerStatus>, fault?: FenceDeviceFault) {
   const calls: string[] = [];
   const power: LabPower = {
+    fenceDeviceFault: async () => fault,
+    hang: () => new Promise<never>(() => calls.push('hang')),
     labNodes: async () => {
       calls.push('nodes');
       return Object.keys(nodes);
@@ -38,6 +41,32 @@ describe('lab driver', () => {
     const driver = makeLabDriver(fakeLab({ node1: 'on' }).power);
     await assert.rejects(driver.status('node7'), /"node7" is not a lab node \(lab nodes: node1\)/);
     await assert.rejects(driver.off('node7'), /not a lab node/);
+  });
+
+  it('a failing device: status, off and on fail, and nothing is switched; its listing still answers', async () => {
+    const lab = fakeLab({ node1: 'on' }, 'fail');
+    const driver = makeLabDriver(lab.power);
+    await assert.rejects(driver.status('node1'), /fence device fails/);
+    await assert.rejects(driver.off('node1'), /fence device fails/);
+    await assert.rejects(driver.on('node1'), /fence device fails/);
+    assert.equal(lab.nodes.node1, 'on');
+    assert.deepEqual(await driver.list(), [{ plug: 'node1' }]);
+  });
+
+  it('a device that switches nothing: off returns, the node stays on, and status says so', async () => {
+    const lab = fakeLab({ node1: 'on' }, 'noop');
+    const driver = makeLabDriver(lab.power);
+    await driver.off('node1');
+    assert.equal(await driver.status('node1'), 'on');
+    assert.ok(!lab.calls.includes('off node1'));
+  });
+
+  it('a hanging device never answers', async () => {
+    const lab = fakeLab({ node1: 'on' }, 'hang');
+    const driver = makeLabDriver(lab.power);
+    const answer = await Promise.race([driver.status('node1').then(() => 'answered'), new Promise((r) => setTimeout(() => r('still waiting'), 50))]);
+    assert.equal(answer, 'still waiting');
+    assert.deepEqual(lab.calls, ['hang']);
   });
 
   it('no running lab is an error', async () => {
