@@ -49,8 +49,9 @@ function startAttempt(): void {
     user: 'postgres',
     database: 'postgres',
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // Client side only: a server-side statement_timeout cancelling a wait for synchronous
+    // replication still commits locally and reports success, a write no standby confirmed.
     query_timeout: 1000,
-    statement_timeout: 1000,
     keepAlive: true,
     application_name: 'pgha-lab-writer',
   });
