@@ -13,9 +13,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AgentChoice } from '../src/lab/cib-commands.js';
-import { labDown } from '../src/lab/lab-down.js';
-import { labUp } from '../src/lab/lab-up.js';
-import { log, REPO_ROOT } from '../test/cluster/harness.js';
+import { bringLabDown, bringLabUp, REPO_ROOT } from '../test/cluster/harness.js';
 import { lineChart, writesPerSecond, type Series } from './chart.js';
 import { OUTAGE_GAP_MS, promotedIntervalMs, runFault, SCENARIOS, stats, type Run, type Scenario } from './fault-run.js';
 import { writeSection } from './report.js';
@@ -29,15 +27,14 @@ const scenarios = values.scenarios!.split(',') as Scenario[];
 
 const results = new Map<string, Run[]>();
 for (const agent of agents) {
-  await labDown(log);
-  await labUp({ nodes: 3, agent, buildRoot: REPO_ROOT, log });
+  await bringLabUp(3, agent);
   for (const scenario of scenarios) {
     const list: Run[] = [];
     for (let i = 0; i < runs; i++) list.push(await runFault(agent, scenario));
     results.set(`${agent}/${scenario}`, list);
   }
 }
-await labDown(log);
+await bringLabDown();
 
 const rows: string[] = [];
 const charts: string[] = [];

@@ -13,7 +13,7 @@ import { killPostmaster } from '../src/lab/faults.js';
 import { labNodes, labPowerOff } from '../src/lab/power.js';
 import { LabWriter, missingAcknowledged, type WriteEvent } from '../src/lab/writer.js';
 import { MONITOR_INTERVALS, type AgentChoice } from '../src/lab/cib-commands.js';
-import { currentPrimary, freshFirstRow, log, restoreHealthy, sleep } from '../test/cluster/harness.js';
+import { assertNoViolations, currentPrimary, freshFirstRow, log, missingMonitorTokens, restoreHealthy, sleep } from '../test/cluster/harness.js';
 import { FAILED_MONITOR, firstLogEvent, mergedLogLines, NODE_LOST, recoveryTimeline, TRANSITION_CALCULATED, VIP_STARTED } from './log-events.js';
 import { median } from './report.js';
 
@@ -73,6 +73,7 @@ export async function runFault(agent: AgentChoice, scenario: Scenario, label: st
   const primary = await currentPrimary();
   const others = (await labNodes()).filter((n) => n !== primary);
   const first = freshFirstRow();
+  const startedAt = Date.now();
   const writer = LabWriter.start({ first });
   try {
     await writer.waitForSuccesses(20, 30_000);
@@ -94,7 +95,8 @@ export async function runFault(agent: AgentChoice, scenario: Scenario, label: st
     const detectedAt = pattern ? await firstLogEvent(scenario === 'node-crash' ? others : [primary, ...others], pattern, faultAt) : faultAt;
     // The crashed node stays off (fenced): the cluster is not fully healthy yet, only primary again.
     const after = (await waitForCluster('a primary holding the VIP', 60_000, (st) => st.promoted.length === 1 && st.vip[0] === st.promoted[0])).promoted[0]!;
-    const lost = missingAcknowledged(events, await rowsOnNode(after, first)).length;
+    const lost = missingAcknowledged(events, await rowsOnNode(after, first)).length + (await missingMonitorTokens(after, startedAt)).length;
+    assertNoViolations(startedAt);
     const vipAt = scenario === 'node-crash' && detectedAt !== undefined ? await firstLogEvent(others, VIP_STARTED, detectedAt) : undefined;
     const transitionAt = vipAt === undefined ? undefined : await firstLogEvent(others, TRANSITION_CALCULATED, detectedAt!);
     const between = (from: number | undefined, to: number | undefined) => (from === undefined || to === undefined ? undefined : to - from);

@@ -12,10 +12,8 @@
 import { parseArgs } from 'node:util';
 import { RESOURCE } from '../src/lab/cib-commands.js';
 import { waitForStreaming } from '../src/lab/cluster-query.js';
-import { labDown } from '../src/lab/lab-down.js';
-import { labUp } from '../src/lab/lab-up.js';
 import { labNodes, labPowerOn } from '../src/lab/power.js';
-import { currentPrimary, log, REPO_ROOT, restoreHealthy } from '../test/cluster/harness.js';
+import { bringLabDown, bringLabUp, currentPrimary, log, restoreHealthy } from '../test/cluster/harness.js';
 import { divergeAndCrash } from '../test/cluster/divergence.js';
 import { firstLogEvent } from './log-events.js';
 import { median, writeSection } from './report.js';
@@ -28,8 +26,7 @@ interface Rejoin {
   fromStartMs: number | undefined;
 }
 
-await labDown(log);
-await labUp({ nodes: 3, agent: 'pgha', buildRoot: REPO_ROOT, log });
+await bringLabUp(3, 'pgha');
 const results: Rejoin[] = [];
 for (let i = 0; i < runs; i++) {
   await restoreHealthy();
@@ -44,7 +41,7 @@ for (let i = 0; i < runs; i++) {
   log(`rejoin ${i + 1}: ${oldPrimary} streams from ${newPrimary} ${run.fromBootMs} ms after boot, ${run.fromStartMs} ms after its start was initiated`);
   results.push(run);
 }
-await labDown(log);
+await bringLabDown();
 
 const secondsOf = (v: number[]) => `${(median(v) / 1000).toFixed(2)} s (${v.map((x) => (x / 1000).toFixed(2)).join(', ')})`;
 const fromStart = results.flatMap((r) => (r.fromStartMs === undefined ? [] : [r.fromStartMs]));

@@ -14,9 +14,7 @@ import { parseArgs } from 'node:util';
 import { runOnHost } from '../src/lab/node-exec.js';
 import { CLIENT_NETNS, PG_PORT, VIP } from '../src/lab/layout.js';
 import { PG_BINDIR } from '../src/lab/node-fs.js';
-import { labDown } from '../src/lab/lab-down.js';
-import { labUp } from '../src/lab/lab-up.js';
-import { log, REPO_ROOT, restoreHealthy, setSyncMode } from '../test/cluster/harness.js';
+import { bringLabDown, bringLabUp, log, restoreHealthy, setSyncMode } from '../test/cluster/harness.js';
 import { runFault, stats, type Run } from './fault-run.js';
 import { median, writeSection } from './report.js';
 
@@ -48,8 +46,7 @@ function parsePgbench(output: string): Throughput {
   return { tps: Number(tps[1]), latencyMs: Number(latency[1]) };
 }
 
-await labDown(log);
-await labUp({ nodes: 3, agent: 'pgha', buildRoot: REPO_ROOT, log });
+await bringLabUp(3, 'pgha');
 await restoreHealthy();
 await pgbench(['-i', '-s', '10', '-q'], 300_000);
 
@@ -70,7 +67,7 @@ for (const mode of MODES) {
   await setSyncMode(mode, 1);
   for (let i = 0; i < runs; i++) crashes.get(mode)!.push(await runFault('pgha', 'node-crash', `pgha sync_mode=${mode}`));
 }
-await labDown(log);
+await bringLabDown();
 
 const throughputRows = MODES.map((mode) => {
   const list = throughput.get(mode)!;

@@ -28,9 +28,10 @@ export async function sqlOnNode(node: string, sql: string): Promise<string> {
   return result.stdout;
 }
 
-/** Row numbers present in the writes table on a node, from `first` on. */
-export async function rowsOnNode(node: string, first: number): Promise<Set<number>> {
-  const text = await sqlOnNode(node, `SELECT n FROM ${WRITES_TABLE} WHERE n >= ${Math.floor(first)}`);
+/** Row numbers present in the writes table on a node, from `first` on (up to `last`). */
+export async function rowsOnNode(node: string, first: number, last?: number): Promise<Set<number>> {
+  const upTo = last === undefined ? '' : ` AND n <= ${Math.floor(last)}`;
+  const text = await sqlOnNode(node, `SELECT n FROM ${WRITES_TABLE} WHERE n >= ${Math.floor(first)}${upTo}`);
   return new Set(text.split('\n').filter(Boolean).map(Number));
 }
 

@@ -1,18 +1,21 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AgentChoice } from '../../src/lab/cib-commands.js';
-import { clusterStatus, waitForCluster, waitForStreaming } from '../../src/lab/cluster-query.js';
+import { clusterStatus, crmMonText, waitForCluster, waitForStreaming } from '../../src/lab/cluster-query.js';
 import { isHealthy, standbysPromotable, type ClusterStatus } from '../../src/lab/cluster-status.js';
-import { blockReplication, restoreNodeNetwork } from '../../src/lab/faults.js';
+import { clearPacketFilters, restoreNodeNetwork } from '../../src/lab/faults.js';
 import { labDown } from '../../src/lab/lab-down.js';
 import { labUp } from '../../src/lab/lab-up.js';
-import { labNodes, labPowerOff, labPowerStatus } from '../../src/lab/power.js';
-import { cleanupResource, rebuildStandby } from '../../src/lab/rebuild.js';
+import { labNodes, labPowerOn, labPowerStatus } from '../../src/lab/power.js';
+import { cleanupResource } from '../../src/lab/rebuild.js';
 import { nodeLinkUp } from '../../src/lab/network.js';
 import { findLabNode } from '../../src/lab/state.js';
-import { sqlOnNode } from '../../src/lab/cluster-ops.js';
+import { rowsOnNode, sqlOnNode } from '../../src/lab/cluster-ops.js';
+import { missingAcknowledged, type WriteEvent } from '../../src/lab/writer.js';
 import { RESOURCE } from '../../src/lab/cib-commands.js';
 import { runInNode, runInNodeChecked } from '../../src/lab/node-exec.js';
+import { InvariantMonitor } from '../../src/lab/invariant-monitor.js';
+import { describeViolation, type Violation } from '../../src/lab/invariants.js';
 
 /**
  * One lab for every cluster scenario of a test file: brought up once in
@@ -23,22 +26,62 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 
 export const LAB_AGENT: AgentChoice = process.env.PGHA_LAB_AGENT === 'paf' ? 'paf' : 'pgha';
 export const log = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 23)} ${line}\n`);
 
-export async function bringLabUp(nodes = 3): Promise<void> {
+/** The invariant monitor of the lab that bringLabUp brought up: it watches every test of the file. */
+let monitor: InvariantMonitor | undefined;
+
+export async function bringLabUp(nodes = 3, agent: AgentChoice = LAB_AGENT): Promise<void> {
+  await stopLabMonitor();
   await labDown(log);
-  await labUp({ nodes, agent: LAB_AGENT, buildRoot: REPO_ROOT, log });
+  await labUp({ nodes, agent, buildRoot: REPO_ROOT, log });
+  monitor = await InvariantMonitor.start();
+}
+
+export function labMonitor(): InvariantMonitor {
+  if (!monitor) throw new Error('no invariant monitor: the lab was not brought up by bringLabUp');
+  return monitor;
+}
+
+/** Throws with every violation the monitor saw at or after `since`. */
+export function assertNoViolations(since = 0): void {
+  const found = labMonitor().violations(since);
+  if (found.length > 0) throw new Error(violationReport(found));
+}
+
+/** The monitor's tokens acknowledged (on any node) since `from` that `primary` lacks. */
+export async function missingMonitorTokens(primary: string, from: number): Promise<WriteEvent[]> {
+  const tokens = labMonitor().tokens(from);
+  if (tokens.length === 0) return [];
+  const numbers = tokens.map((t) => t.n);
+  return missingAcknowledged(tokens, await rowsOnNode(primary, Math.min(...numbers), Math.max(...numbers)));
+}
+
+const violationReport = (found: readonly Violation[]) => `the invariant monitor saw ${found.length} violation(s):\n  ${found.slice(0, 20).map(describeViolation).join('\n  ')}`;
+
+/** Stops the file's monitor and throws if it saw any violation since the lab came up. */
+export async function stopLabMonitor(): Promise<void> {
+  const m = monitor;
+  monitor = undefined;
+  if (!m) return;
+  const found = await m.stop();
+  log(`invariant monitor: ${m.summary()}; ${found.length} violation(s)`);
+  if (found.length > 0) throw new Error(violationReport(found));
 }
 
 /** Runs the built CLI (dist/pgha.cjs, built by bringLabUp) inside a lab node. */
 export const pghaInNode = (node: string, args: string[], timeoutMs = 180_000) =>
   runInNode(node, [process.execPath, join(REPO_ROOT, 'dist', 'pgha.cjs'), ...args], { timeoutMs });
 
-/** Tears the lab down, unless PGHA_LAB_KEEP=1 (to read node logs after a failure; the next bringLabUp removes it). */
+/**
+ * Stops the monitor, tears the lab down (unless PGHA_LAB_KEEP=1, to read node logs after a
+ * failure; the next bringLabUp removes it), and fails if the monitor saw a violation.
+ */
 export async function bringLabDown(): Promise<void> {
-  if (process.env.PGHA_LAB_KEEP === '1') {
-    log('PGHA_LAB_KEEP=1: leaving the lab up (pgha lab down removes it)');
-    return;
+  try {
+    await stopLabMonitor();
+  } finally {
+    if (process.env.PGHA_LAB_KEEP === '1') log('PGHA_LAB_KEEP=1: leaving the lab up (pgha lab down removes it)');
+    else await labDown(log);
   }
-  await labDown(log);
 }
 
 /** Waits until one primary holds the VIP and every node is a healthy standby; returns the primary. */
@@ -59,34 +102,37 @@ export async function currentPrimary(): Promise<string> {
 }
 
 /**
- * After a scenario: network back, fenced nodes re-cloned as standbys and
- * booted, fail counts cleared, until the cluster is healthy again.
+ * How long a cluster may take to heal by itself after a fault: a fenced node
+ * boots, joins, rejoins (rewind or re-clone, per `rejoin`) and streams, and
+ * every standby is promotable again.
  */
-export async function restoreHealthy(timeoutMs = 150_000): Promise<ClusterStatus> {
+export const HEAL_MS = 150_000;
+
+/**
+ * Before the next scenario: what the last fault left cut is restored (network,
+ * replication, partition) and fenced nodes are booted untouched, as a reboot would. The
+ * cluster must then heal by itself within `timeoutMs`: one primary with the
+ * VIP, every other node a promotable standby streaming from it. Nothing is
+ * rebuilt: a node that does not rejoin fails the test that left it so. Once
+ * healthy, failed operations are cleared from the history, so the next
+ * scenario starts from none.
+ */
+export async function restoreHealthy(timeoutMs = HEAL_MS): Promise<ClusterStatus> {
   for (const node of await labNodes()) {
     if (!(await nodeLinkUp(await findLabNode(node)))) await restoreNodeNetwork(node);
-  }
-  for (const node of await labNodes()) {
-    if ((await labPowerStatus(node)) === 'off') await rebuildStandby(node, log);
-    else await blockReplication(node, false);
-  }
-  const status = await clusterStatus();
-  if (status && isHealthy(status, await labNodes()) && standbysPromotable(status) && status.failures.length === 0) return status;
-  for (const node of await labNodes()) await cleanupResource(node).catch(() => undefined);
-  log(`restoring health from ${JSON.stringify(status)}`);
-  try {
-    return await waitHealthy(45_000);
-  } catch {
-    // A node the agent will not run (e.g. a crashed ex-primary that diverged) is re-cloned, as an operator would.
-    const now = await clusterStatus();
-    for (const node of await labNodes()) {
-      if (now && (now.promoted.includes(node) || now.unpromoted.includes(node))) continue;
-      log(`${node} does not run the clone: powering it off and rebuilding it`);
-      await labPowerOff(node);
-      await rebuildStandby(node, log);
+    if ((await labPowerStatus(node)) === 'off') {
+      log(`${node} is off: booting it, untouched`);
+      await labPowerOn(node);
     }
-    return waitHealthy(timeoutMs);
+    await clearPacketFilters(node);
   }
+  const healed = await waitHealthy(timeoutMs).catch(async (error: unknown) => {
+    throw new Error(`the cluster did not heal by itself within ${timeoutMs / 1000}s: ${error instanceof Error ? error.message : String(error)}\n${await crmMonText()}`);
+  });
+  if (healed.failures.length === 0) return healed;
+  log(`healthy; clearing the failed operations ${JSON.stringify(healed.failures)}`);
+  for (const node of await labNodes()) await cleanupResource(node);
+  return waitHealthy(60_000);
 }
 
 /** A row range no earlier run used: rows accumulate in one table across scenarios. */

@@ -5,13 +5,14 @@ import { LabWriter, missingAcknowledged, writeOutageMs, type WriteEvent } from '
 import { waitForNewPrimary } from '../../src/lab/cluster-query.js';
 import { labPowerOff } from '../../src/lab/power.js';
 import { outageReport } from './outage-report.js';
-import { currentPrimary, freshFirstRow, log, randomDelay, restoreHealthy, sleep } from './harness.js';
+import { assertNoViolations, currentPrimary, freshFirstRow, log, missingMonitorTokens, randomDelay, restoreHealthy, sleep } from './harness.js';
 
 /**
  * Runs one fault with the writer going: writes must flow before the fault;
  * after `fault` returns, writes must come back within `recoveryMs`. Returns
  * what the assertions need: the outage and acknowledged rows missing on the
- * primary at the end.
+ * primary at the end, the writer's through the VIP and the invariant
+ * monitor's direct tokens alike. Throws on any invariant violation meanwhile.
  */
 export interface ScenarioResult {
   /** When the fault was issued. */
@@ -32,6 +33,7 @@ export async function runWithWriter(
   recoveryMs = 60_000,
 ): Promise<ScenarioResult> {
   const first = freshFirstRow();
+  const startedAt = Date.now();
   const writer = LabWriter.start({ first });
   try {
     await writer.waitForSuccesses(20, 20_000);
@@ -45,8 +47,8 @@ export async function runWithWriter(
     const primaryAfter = await settle();
     await writer.waitForSuccesses(10, 20_000);
     const events = await writer.stop();
-    const present = await rowsOnNode(primaryAfter, first);
-    const missing = missingAcknowledged(events, present);
+    const missing = [...missingAcknowledged(events, await rowsOnNode(primaryAfter, first)), ...(await missingMonitorTokens(primaryAfter, startedAt))];
+    assertNoViolations(startedAt);
     const result = { faultAt, faultDoneAt, outageMs: writeOutageMs(events, faultAt), acknowledged: events.filter((e) => e.ok).length, missing, events, primaryAfter };
     log(`${name}: primary ${primaryAfter}, write outage ${result.outageMs} ms, ${result.acknowledged} acknowledged, ${missing.length} missing`);
     return result;

@@ -217,7 +217,7 @@ describe(`cluster scenarios (agent ${LAB_AGENT})`, { timeout: 25 * 60_000 }, () 
     assert.equal(await labPowerStatus(primary), 'off', 'the isolated primary was fenced');
     assert.deepEqual(lostOutsideWindow(r, 1_000), []);
     const seen = await clusterStatus();
-    log(`after the cut: ${JSON.stringify(seen)}`);
+    assert.ok(seen?.offline.includes(primary) && !seen.unclean.includes(primary), `the majority sees ${primary} fenced, offline: ${JSON.stringify(seen)}`);
     await restoreHealthy();
   });
 
