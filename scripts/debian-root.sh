@@ -19,8 +19,9 @@ set -euo pipefail
 # What the tests and the lab need inside the root, one per line (the stamp below
 # hashes this list: change it and the next build starts afresh). Kept lean, since a
 # cold build is paid in CI: fence-agents-all would pull in ~500 cloud SDK packages,
-# so only the common fencing library and two agents a DBA would use; the .deb is
-# built on the host (it is arch all) and only installed here, so no debhelper.
+# so only the fencing library, fence_dummy (the unit tests configure it) and two
+# agents a DBA would use. The .deb is built on the host (it is arch all) and only
+# installed here, so no debhelper.
 ROOT_PACKAGES="
 postgresql
 pacemaker
@@ -31,6 +32,7 @@ crmsh
 resource-agents
 resource-agents-paf
 fence-agents-common
+fence-agents-dummy
 fence-agents-ipmilan
 fence-agents-virsh
 libxml2-utils
