@@ -4,7 +4,7 @@ import type { PgCtlTarget } from '../pg/pg-ctl.js';
 import type { ConnectionTarget } from '../pg/sql.js';
 import { localNodeName } from '../pacemaker/attributes.js';
 import { hostname } from 'node:os';
-import { parseParams, type AgentParams } from './params.js';
+import { parseParams, unknownParameters, type AgentParams } from './params.js';
 
 /** Everything an action needs, built once per process. */
 export interface AgentContext {
@@ -19,6 +19,7 @@ export interface AgentContext {
 
 export async function buildContext(env: OcfEnvironment, log: Logger): Promise<AgentContext> {
   const params = parseParams(env.params, env.instance);
+  for (const unknown of unknownParameters(env.params)) log.warning(`unknown parameter ${unknown}: ignored`);
   return {
     env,
     params,

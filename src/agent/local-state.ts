@@ -1,5 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { writeFileSafely } from '../fs/safe-file.js';
+import { instanceFileName } from '../ocf/environment.js';
 import type { NotStreaming } from '../rejoin/divergence.js';
 
 /**
@@ -28,12 +29,7 @@ export interface LocalState {
 const EMPTY: LocalState = { scores: {}, missingSince: {}, nodes: [], instanceNodes: [] };
 export const STATE_DIR = process.env.PGHA_STATE_DIR ?? '/run/pgha';
 
-/**
- * The state file's name: OCF_RESOURCE_INSTANCE is an XML id with an optional
- * ":<clone number>", but comes from the environment; whatever else it holds
- * becomes "_", so no value ("../x", "a/b") names a file outside STATE_DIR.
- */
-export const stateFileName = (instance: string) => `${instance.replace(/[^A-Za-z0-9_.:-]/g, '_').replace(/^\./, '_')}.json`;
+export const stateFileName = (instance: string) => `${instanceFileName(instance)}.json`;
 
 const pathFor = (instance: string) => `${STATE_DIR}/${stateFileName(instance)}`;
 

@@ -1,6 +1,6 @@
 import './node20-navigator.js';
 import type { OcfEnvironment } from '../ocf/environment.js';
-import { OCF, OcfError, type OcfExitCode } from '../ocf/exit-codes.js';
+import { OcfError, type OcfExitCode } from '../ocf/exit-codes.js';
 import type { Logger } from '../ocf/log.js';
 import { runAgent, type ActionHandler } from '../ocf/run-agent.js';
 import { buildContext, type AgentContext } from './context.js';
@@ -10,9 +10,10 @@ declare const __PGHA_VERSION__: string | undefined;
 const VERSION = typeof __PGHA_VERSION__ === 'string' ? __PGHA_VERSION__ : '0.1.0';
 
 /**
- * stop never fails on parameters: Pacemaker stops with the parameters the
- * instance was started with, so values that do not even parse mean nothing
- * was started with them (and a failed stop would get the node fenced).
+ * stop must not fail on parameters (a failed stop gets the node fenced), and
+ * must never succeed while PostgreSQL runs: with parameters that do not
+ * parse, it stops what runs in the data directory they name, which needs
+ * nothing else, and fails when even that is unknown.
  */
 const stopWithAnyParameters: ActionHandler = async (env, log) => {
   let ctx: AgentContext;
@@ -20,8 +21,7 @@ const stopWithAnyParameters: ActionHandler = async (env, log) => {
     ctx = await buildContext(env, log);
   } catch (error) {
     if (!(error instanceof OcfError)) throw error;
-    log.warning(`stop with unusable parameters (${error.reason}): nothing can be running with them`);
-    return OCF.SUCCESS;
+    return (await import('./actions/stop.js')).stopWithUnusableParameters(env, log, error);
   }
   return (await import('./actions/stop.js')).stop(ctx);
 };

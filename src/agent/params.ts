@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 // zod/mini: the same validation at a fraction of the load time every agent action pays.
 import * as z from 'zod/mini';
+import { instanceFileName } from '../ocf/environment.js';
 import { configError } from '../ocf/exit-codes.js';
+import { quoteValue } from '../ocf/log.js';
 import type { ParameterSpec } from '../ocf/metadata.js';
 import { REJOIN_PARAMETERS, REJOIN_RAW_PARAMS, rejoinParams, type RejoinParams } from '../rejoin/params.js';
 import type { SyncMode } from '../sync/plan.js';
@@ -93,13 +95,20 @@ export const PARAMETERS = [
   ...REJOIN_PARAMETERS,
 ] as const satisfies readonly ParameterSpec[];
 
-const absolutePath = (name: string) => z.string().check(z.refine((v) => v.startsWith('/'), { error: `${name} must be an absolute path` }));
+/** pg_ctl puts bindir, pgdata and the log file in double quotes of a /bin/sh -c command: none of what a shell sees there. */
+const isShellInert = (v: string) => !/["$`\\\x00-\x1f\x7f]/.test(v);
+const NOT_SHELL_INERT = 'must not contain control characters, double quotes, "$", "`" or backslashes';
+const absolutePath = (name: string) =>
+  z.string().check(z.refine((v) => v.startsWith('/'), { error: `${name} must be an absolute path` }), z.refine(isShellInert, { error: `${name} ${NOT_SHELL_INERT}` }));
 const optionalAbsolutePath = (name: string) =>
-  z.string().check(z.refine((v) => v === '' || v.startsWith('/'), { error: `${name} must be empty or an absolute path` }));
+  z.string().check(z.refine((v) => v === '' || v.startsWith('/'), { error: `${name} must be empty or an absolute path` }), z.refine(isShellInert, { error: `${name} ${NOT_SHELL_INERT}` }));
 const integerText = (name: string, min: number, max: number) =>
   z.pipe(
-    z.string().check(z.regex(/^\d+$/, { error: `${name} must be a whole number` })),
-    z.pipe(z.transform(Number), z.number().check(z.refine((v) => v >= min && v <= max, { error: `${name} must be between ${min} and ${max}` }))),
+    z.string().check(
+      z.regex(/^\d+$/, { error: `${name} must be a whole number` }),
+      z.refine((v) => Number(v) >= min && Number(v) <= max, { error: `${name} must be between ${min} and ${max}` }),
+    ),
+    z.transform(Number),
   );
 
 const RawParams = z.object({
@@ -108,7 +117,12 @@ const RawParams = z.object({
   datadir: optionalAbsolutePath('datadir'),
   pghost: z.string().check(z.minLength(1, { error: 'pghost must not be empty' })),
   pgport: integerText('pgport', 1, 65535),
-  system_user: z.string().check(z.regex(/^[a-z_][a-z0-9_.-]*\$?$/i, { error: 'system_user must be a valid user name' })),
+  system_user: z
+    .string()
+    .check(
+      z.regex(/^[a-z_][a-z0-9_.-]{0,31}\$?$/i, { error: 'system_user must be a valid user name' }),
+      z.refine((v) => v !== 'root', { error: 'system_user must not be root: PostgreSQL refuses to run as root' }),
+    ),
   start_opts: z.string(),
   maxlag: integerText('maxlag', 0, Number.MAX_SAFE_INTEGER),
   sync_mode: z.enum(['off', 'quorum', 'strict'], { error: 'sync_mode must be off, quorum or strict' }),
@@ -139,7 +153,7 @@ function validate<Schema extends z.ZodMiniType>(schema: Schema, raw: Record<stri
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? '');
-    throw configError(`parameter ${name}="${withDefaults[name] ?? ''}" is invalid: ${issue.message}`);
+    throw configError(`parameter ${name}=${quoteValue(withDefaults[name] ?? '')} is invalid: ${issue.message}`);
   }
   return parsed.data;
 }
@@ -159,9 +173,42 @@ export function parseParams(raw: Record<string, string>, instance: string): Agen
     maxlag: BigInt(p.maxlag),
     syncMode: p.sync_mode,
     syncCount: p.sync_count,
-    logfile: p.logfile || (existsSync('/var/log/postgresql') ? `/var/log/postgresql/pgha-${instance}.log` : '/dev/null'),
+    logfile: p.logfile || (existsSync('/var/log/postgresql') ? `/var/log/postgresql/pgha-${instanceFileName(instance)}.log` : '/dev/null'),
     rejoin: rejoinParams(p),
   };
+}
+
+/**
+ * The data directory the raw parameters name, read on its own for a stop whose other parameters
+ * do not parse; undefined when datadir/pgdata themselves are not absolute paths.
+ */
+export function dataDirectoryOf(raw: Record<string, string>): string | undefined {
+  // Only absolute: a path pg_ctl could not be given may still hold a PostgreSQL started some other way.
+  const datadir = raw.datadir || (raw.pgdata ?? PARAMETERS.find((p) => p.name === 'pgdata')!.default);
+  return datadir.startsWith('/') ? datadir : undefined;
+}
+
+/** Parameter names the agent does not know, each with the known name it most likely stands for. */
+export function unknownParameters(raw: Record<string, string>): string[] {
+  const known = PARAMETERS.map((p) => p.name);
+  return Object.keys(raw)
+    .filter((name) => !(known as readonly string[]).includes(name))
+    .map((name) => {
+      if (name.length > 64) return quoteValue(name);
+      const closest = known.reduce((best, candidate) => (editDistance(name, candidate) < editDistance(name, best) ? candidate : best));
+      return `${quoteValue(name)}${editDistance(name, closest) <= Math.max(2, closest.length / 3) ? ` (did you mean ${closest}?)` : ''}`;
+    });
+}
+
+/** Levenshtein distance, for "did you mean". */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
 }
 
 const SyncRawParams = z.pick(RawParams, { sync_mode: true, sync_count: true });

@@ -20,6 +20,7 @@ export async function checkLocalInstallation(ctx: AgentContext): Promise<void> {
   }
   const id = await run('id', ['-u', systemUser], { timeoutMs: 5_000 });
   if (id.exitCode !== 0) throw installError(`system_user ${systemUser} does not exist on this node`);
+  if (id.stdout.trim() === '0') throw configError(`system_user ${systemUser} has uid 0: PostgreSQL refuses to run as root, set the server's own user`);
   for (const [name, dir] of [['pgdata', pgdata], ['datadir', datadir]] as const) {
     const info = await stat(dir).catch(() => undefined);
     if (!info?.isDirectory()) throw argsError(`${name} ${dir} is not a directory on this node`);

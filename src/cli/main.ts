@@ -1,4 +1,5 @@
 import { CommanderError } from 'commander';
+import { cleanLine } from '../ocf/log.js';
 import { CliError, EXIT } from './errors.js';
 import { makeProgram } from './program.js';
 
@@ -13,12 +14,15 @@ async function main(): Promise<number> {
       return error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     }
     if (error instanceof CliError) {
-      process.stderr.write(`pgha: ${error.message}\n`);
+      process.stderr.write(`pgha: ${cleanLines(error.message)}\n`);
       return error.exitCode;
     }
-    process.stderr.write(`pgha: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(`pgha: unexpected error: ${cleanLines(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
     return EXIT.FAILED;
   }
 }
+
+/** An error's lines, each cleaned (secrets, control characters, length) as the agent's log lines are. */
+const cleanLines = (text: string) => text.split('\n').map((line) => cleanLine(line)).join('\n');
 
 main().then((code) => process.exit(code));

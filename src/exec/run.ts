@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { Deadline, DeadlineExceeded } from './deadline.js';
 
 /**
@@ -42,7 +43,7 @@ export async function run(file: string, args: readonly string[], options: RunOpt
   const remaining = processDeadline.remainingMs() - REPORT_MARGIN_MS;
   const timeout = Math.floor(Math.min(options.timeoutMs ?? Number.POSITIVE_INFINITY, remaining));
   if (timeout <= 0) throw new DeadlineExceeded(command);
-  const [bin, argv] = asUser(file, args, options.user);
+  const [bin, argv] = await asUser(file, args, options.user);
   // Loaded on first use: a steady-state monitor runs no command and should not pay for execa.
   const { execa } = await import('execa');
   const result = await execa(bin, argv, {
@@ -83,9 +84,27 @@ export class CommandFailed extends Error {
   }
 }
 
-function asUser(file: string, args: readonly string[], user: string | undefined): [string, string[]] {
+async function asUser(file: string, args: readonly string[], user: string | undefined): Promise<[string, string[]]> {
   if (!user || process.getuid?.() !== 0 || user === 'root') return [file, [...args]];
-  return ['setpriv', ['--reuid', user, '--regid', user, '--init-groups', '--', file, ...args]];
+  return ['setpriv', ['--reuid', user, '--regid', await primaryGroup(user), '--init-groups', '--', file, ...args]];
+}
+
+const primaryGroups = new Map<string, string>();
+
+/**
+ * The user's primary group id (setpriv --regid takes a group, and the group
+ * named like the user may not exist: nobody's is nogroup). From /etc/passwd,
+ * else from NSS (id -g) once per process.
+ */
+async function primaryGroup(user: string): Promise<string> {
+  const known = primaryGroups.get(user);
+  if (known !== undefined) return known;
+  const line = (await readFile('/etc/passwd', 'utf8').catch(() => '')).split('\n').find((l) => l.split(':')[0] === user);
+  const gid = line?.split(':')[3] ?? (await run('id', ['-g', user], { timeoutMs: 5_000 })).stdout.trim();
+  // Unknown: setpriv then fails naming the user, as before.
+  const group = /^\d+$/.test(gid) ? gid : user;
+  primaryGroups.set(user, group);
+  return group;
 }
 
 const firstLine = (text: string) => text.split('\n').find((line) => line.trim() !== '')?.trim() ?? '';

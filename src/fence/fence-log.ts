@@ -1,4 +1,4 @@
-import { redactSecrets, type Logger } from '../ocf/log.js';
+import { cleanLine, redactSecrets, type Logger } from '../ocf/log.js';
 
 export interface FenceLogSettings {
   tag: string;
@@ -23,7 +23,7 @@ export function redactValues(text: string, secrets: readonly string[]): string {
  * always print; `quiet` hides info and warnings; `verbose` adds debug.
  */
 export function makeFenceLogger(settings: FenceLogSettings): Logger {
-  const emit = (level: string) => (message: string) => settings.write(`${settings.tag}: ${level}: ${redactValues(message, settings.secrets)}`);
+  const emit = (level: string) => (message: string) => settings.write(cleanLine(`${settings.tag}: ${level}: ${redactValues(message, settings.secrets)}`));
   const silent = () => {};
   return {
     debug: settings.verbose ? emit('DEBUG') : silent,

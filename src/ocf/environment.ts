@@ -76,3 +76,11 @@ function toInt(value: string | undefined): number | undefined {
   const n = Number.parseInt(value, 10);
   return Number.isFinite(n) ? n : undefined;
 }
+
+/**
+ * The instance name as part of a file name (state file, default server log):
+ * OCF_RESOURCE_INSTANCE is an XML id, but comes from the environment, so
+ * anything else in it becomes "_" and no value ("../x", "a/b", "$(...)")
+ * names a file elsewhere, or means anything to a shell.
+ */
+export const instanceFileName = (instance: string) => instance.replace(/[^A-Za-z0-9_.:-]/g, '_').replace(/^\./, '_');

@@ -13,9 +13,26 @@ export interface Logger {
 }
 
 const EXIT_REASON_MAX = 128;
+/** A log line longer than this is cut: a 100 kB parameter value must not make a 100 kB cluster log line. */
+export const LOG_LINE_MAX = 2_048;
+
+/**
+ * The one cleaning every line pgha prints passes through: secrets redacted,
+ * control characters (ESC, CR, NUL...) turned into spaces, so that no value
+ * can forge a log line or an exit reason, whitespace runs folded, then cut to
+ * `maxBytes` at a character boundary.
+ */
+export function cleanLine(text: string, maxBytes = LOG_LINE_MAX): string {
+  // Redacted first: a secret's pattern may span what becomes spaces.
+  const oneLine = redactSecrets(text).replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, ' ').replace(/\s+/g, ' ').trim();
+  return truncateBytes(oneLine, maxBytes);
+}
+
+/** A value quoted in a message (an invalid parameter): cleaned and cut short, whatever its size. */
+export const quoteValue = (value: string, max = 64) => `"${cleanLine(value, max)}"`;
 
 export function makeLogger(tag: string, write: (line: string) => void = (line) => process.stderr.write(`${line}\n`), debug = false): Logger {
-  const emit = (level: LogLevel) => (message: string) => write(`${tag}: ${level.toUpperCase()}: ${redactSecrets(message)}`);
+  const emit = (level: LogLevel) => (message: string) => write(cleanLine(`${tag}: ${level.toUpperCase()}: ${message}`));
   return {
     debug: debug ? emit('debug') : () => {},
     info: emit('info'),
@@ -25,8 +42,7 @@ export function makeLogger(tag: string, write: (line: string) => void = (line) =
 }
 
 export function exitReasonLine(reason: string, prefix = process.env.OCF_EXIT_REASON_PREFIX || 'ocf-exit-reason:'): string {
-  const oneLine = redactSecrets(reason).replace(/\s+/g, ' ').trim();
-  return `${prefix}${truncateBytes(oneLine, EXIT_REASON_MAX)}`;
+  return `${prefix}${cleanLine(reason, EXIT_REASON_MAX)}`;
 }
 
 /** Pacemaker cuts the reason at 128 bytes, possibly inside a UTF-8 character: cut first, at a character boundary, with ASCII dots. */
@@ -37,10 +53,14 @@ function truncateBytes(text: string, maxBytes: number): string {
   return `${cut}...`;
 }
 
-/** Hides password values in conninfo strings, URIs and key=value text. */
+/**
+ * Hides password values in conninfo strings (password=..., quoted or not),
+ * URIs (postgresql://user:secret@, postgresql://:secret@), key=value and
+ * key: value text, and "password secret" lines (fence stdin without "=").
+ */
 export function redactSecrets(text: string): string {
   return text
-    .replace(/(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)/gi, '$1********')
-    .replace(/(passwd\s*=\s*)(\S+)/gi, '$1********')
-    .replace(/(postgres(?:ql)?:\/\/[^:/@\s]+:)([^@\s]+)@/gi, '$1********@');
+    .replace(/((?:password|passwd|passphrase)"?\s*[=:]\s*)('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|\S+)/gi, '$1********')
+    .replace(/^(\s*(?:password|passwd|passphrase|secret|token)\s+)(\S+)/gim, '$1********')
+    .replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)([^@\s]+)@/gi, '$1********@');
 }

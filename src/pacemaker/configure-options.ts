@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { RECOMMENDED_MONITOR_INTERVAL_S } from '../agent/metadata.js';
 
-/** A value written into a pcs argument and a crmsh script line: no quotes, backslashes or newlines. */
+/** A value written into a pcs argument and a crmsh script line: nothing either could need quoted (quotes, backslashes, control characters). */
 const plainValue = () =>
   z
     .string()
     .min(1, 'must not be empty')
-    .refine((v) => !/["'\\\n\r]/.test(v), 'must not contain quotes, backslashes or newlines');
+    .refine((v) => !/["'\\\x00-\x1f\x7f]/.test(v), 'must not contain quotes, backslashes, newlines or other control characters');
 
 const absolutePath = () => plainValue().refine((v) => v.startsWith('/') && !/\s/.test(v), 'must be an absolute path');
 

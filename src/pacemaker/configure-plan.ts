@@ -1,5 +1,5 @@
 import type { ConfigureOptions } from './configure-options.js';
-import { shellQuote } from './shell-quote.js';
+import { shellQuote } from '../exec/shell-quote.js';
 import { ACTIONS, MONITOR_TIMEOUT } from '../agent/metadata.js';
 
 /** One command of a plan: an argv, and for crmsh the script it reads on stdin. */

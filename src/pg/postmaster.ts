@@ -1,25 +1,33 @@
-import { readFile, readdir, readlink, rm, stat } from 'node:fs/promises';
+import { lstat, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+
+/** Device and inode of a data directory: a directory holding PG_VERSION (so "/" or an empty mount point is never one). */
+export async function dataDirectoryIdentity(datadir: string): Promise<{ dev: number; ino: number; uid: number } | undefined> {
+  const [dir, version] = await Promise.all([stat(datadir).catch(() => undefined), lstat(join(datadir, 'PG_VERSION')).catch(() => undefined)]);
+  return dir?.isDirectory() && version?.isFile() ? { dev: dir.dev, ino: dir.ino, uid: dir.uid } : undefined;
+}
+
+const sameFile = (a: { dev: number; ino: number } | undefined, b: { dev: number; ino: number } | undefined) => a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino;
 
 /**
  * Whether a postmaster runs for a data directory, from postmaster.pid and
  * /proc: a zombie or a recycled pid does not count (after SIGKILL a process
- * may linger as a zombie, and kill -0 would still succeed).
+ * may linger as a zombie, and kill -0 would still succeed). Needs no binary
+ * and no connection: this is what says "not running". A pid whose working
+ * directory cannot be read counts as running (never a false "stopped").
+ * It must run as the data directory's owner (PostgreSQL refuses any other
+ * user, root first), so a planted postmaster.pid never names a root process.
  */
 export async function runningPostmasterPid(datadir: string): Promise<number | undefined> {
-  let text: string;
-  try {
-    text = await readFile(join(datadir, 'postmaster.pid'), 'utf8');
-  } catch {
-    return undefined;
-  }
-  const [pidLine, dirLine] = text.split('\n');
-  const pid = Number(pidLine);
-  if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  if (!(await isLiveProcess(pid))) return undefined;
+  const pid = await lockFilePid(join(datadir, 'postmaster.pid'));
+  if (pid === undefined || !(await isLiveProcess(pid))) return undefined;
+  const directory = await stat(datadir).catch(() => undefined);
+  const running = await stat(`/proc/${pid}`).catch(() => undefined);
+  if (!directory || !running || running.uid !== directory.uid) return undefined;
   // A recycled pid belongs to another program, or to a postgres serving another directory.
-  const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => '');
-  return cwd === '' || cwd === dirLine || cwd.replace(/ \(deleted\)$/, '') === dirLine ? pid : undefined;
+  const cwd = await stat(`/proc/${pid}/cwd`).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? null : undefined));
+  if (cwd === undefined) return pid;
+  return cwd !== null && sameFile(cwd, directory) ? pid : undefined;
 }
 
 /** The process's state letter from /proc (R, S, D, T stopped, Z zombie...), undefined when it is gone. */
@@ -40,39 +48,45 @@ export async function isLiveProcess(pid: number): Promise<boolean> {
   return isLiveState(await processState(pid));
 }
 
+/** What pg_ctl stop -m <mode> sends the postmaster. */
+export const SHUTDOWN_SIGNALS = { smart: 'SIGTERM', fast: 'SIGINT', immediate: 'SIGQUIT' } as const satisfies Record<string, NodeJS.Signals>;
+
 /** Stopped by a signal (SIGSTOP, SIGTSTP): it can do nothing, shut down included, until continued. */
 export const STOPPED_BY_SIGNAL = 'T';
 
 /**
- * PostgreSQL processes still working in a data directory: after a postmaster
- * is SIGKILLed its children may outlive it and hold the shared memory, which
- * stops the next start. They run the instance's postgres binary with the data
- * directory as their working directory; both are compared by device and
- * inode, not by path, so an instance at the same path in another mount
- * namespace is never mistaken for this one, and a shell or a backup tool
- * sitting in the directory is not a postgres process.
+ * PostgreSQL processes of a data directory: after a postmaster is SIGKILLed
+ * its children may outlive it and hold the shared memory, which stops the
+ * next start. A process belongs to the instance only when both its working
+ * directory is the data directory (by device and inode, and the directory
+ * holds PG_VERSION) and it has the instance's System V shared memory segment
+ * (the key in postmaster.pid) mapped, and it runs as the directory's owner: no name, no path, no binary is
+ * trusted, so a shell or a backup tool in the directory, or the agent's own
+ * "postgres -C" children, never match. Without a key in postmaster.pid, none.
  */
-export async function processesInDataDirectory(datadir: string, bindir: string): Promise<number[]> {
-  const target = await stat(datadir).catch(() => undefined);
-  if (!target) return [];
-  const binary = join(bindir, 'postgres');
-  const executable = await stat(binary).catch(() => undefined);
+export async function processesInDataDirectory(datadir: string): Promise<number[]> {
+  const [target, key] = await Promise.all([dataDirectoryIdentity(datadir), sharedMemoryKey(datadir)]);
+  if (!target || key === undefined) return [];
+  const segment = `/SYSV${key.toString(16).padStart(8, '0')}`;
   const pids: number[] = [];
   for (const entry of await readdir('/proc')) {
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid === process.pid) continue;
-    const cwd = await stat(`/proc/${pid}/cwd`).catch(() => undefined);
-    if (!cwd || cwd.dev !== target.dev || cwd.ino !== target.ino) continue;
-    if ((await runsBinary(pid, binary, executable)) && (await isLiveProcess(pid))) pids.push(pid);
+    if (!sameFile(await stat(`/proc/${pid}/cwd`).catch(() => undefined), target)) continue;
+    if ((await stat(`/proc/${pid}`).catch(() => undefined))?.uid !== target.uid) continue;
+    const maps = await readFile(`/proc/${pid}/maps`, 'utf8').catch(() => '');
+    if (maps.includes(` ${segment} `) || maps.includes(` ${segment}\n`)) {
+      if (await isLiveProcess(pid)) pids.push(pid);
+    }
   }
   return pids;
 }
 
-/** Whether the process runs `binary`; after a package upgrade replaced it, /proc names it "(deleted)". */
-async function runsBinary(pid: number, binary: string, executable: { dev: number; ino: number } | undefined): Promise<boolean> {
-  const exe = await stat(`/proc/${pid}/exe`).catch(() => undefined);
-  if (exe && executable && exe.dev === executable.dev && exe.ino === executable.ino) return true;
-  return (await readlink(`/proc/${pid}/exe`).catch(() => '')) === `${binary} (deleted)`;
+/** The System V shared memory key on postmaster.pid's seventh line ("  5432001   32768": key, id). */
+async function sharedMemoryKey(datadir: string): Promise<number | undefined> {
+  const text = await readFile(join(datadir, 'postmaster.pid'), 'utf8').catch(() => '');
+  const key = Number((text.split('\n')[6] ?? '').trim().split(/\s+/)[0]);
+  return Number.isInteger(key) && key > 0 ? key : undefined;
 }
 
 /** The pid recorded in a PostgreSQL lock file (postmaster.pid, .s.PGSQL.<port>.lock). */

@@ -1,5 +1,5 @@
 import type { AgentContext } from '../agent/context.js';
-import { endOrphanedProcesses } from '../agent/lifecycle.js';
+import { endOrphanedProcesses, stopTarget } from '../agent/lifecycle.js';
 import type { Observation } from '../agent/observe.js';
 import { getProcessDeadline } from '../exec/run.js';
 import { genericError } from '../ocf/exit-codes.js';
@@ -73,7 +73,7 @@ export async function rejoinBeforeStart(ctx: AgentContext, observation: Observat
   if (plan.action === 'reclone') ctx.log.warning(`re-cloning: ${plan.why}`);
   try {
     // A killed postmaster's children and lock files would stop pg_rewind's own crash recovery.
-    await endOrphanedProcesses(ctx);
+    await endOrphanedProcesses(stopTarget(ctx));
     const outcome = plan.action === 'rewind' ? await executeRejoin(target, conninfo, assessment, 'rewind', plan.fallback, budget) : await executeRejoin(target, conninfo, assessment, 'reclone', false, budget);
     ctx.log.info(`rejoined by ${outcome.method} in ${(outcome.ms / 1000).toFixed(2)}s`);
     return 'rejoined';

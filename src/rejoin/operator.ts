@@ -25,6 +25,8 @@ export interface OperatorRequest {
   dryRun: boolean;
   timeoutMs: number;
   out: (line: string) => void;
+  /** Asked once every check passed, before anything changes; false: nothing is done. */
+  confirm: (what: string) => Promise<boolean>;
 }
 
 export class Refusal extends Error {}
@@ -39,9 +41,8 @@ export async function operatorRejoin(req: OperatorRequest, target: RejoinTarget)
   const { params, out } = req;
   if (!existsSync(join(params.datadir, 'PG_VERSION'))) throw new Refusal(`${params.datadir} is not a PostgreSQL data directory (no PG_VERSION): check --pgdata/--datadir`);
   if ((await runningPostmasterPid(params.datadir)) !== undefined) throw new Refusal(`PostgreSQL is running in ${params.datadir}: stop it (or the cluster resource on this node) first`);
-  const leftovers = await processesInDataDirectory(params.datadir, params.bindir);
+  const leftovers = await processesInDataDirectory(params.datadir);
   if (leftovers.length > 0) throw new Refusal(`processes of a dead postmaster still run in ${params.datadir} (${leftovers.join(' ')}): end them first`);
-  await removeStaleLockFiles([join(params.datadir, 'postmaster.pid')], { evenIfGone: true });
   await refuseIfPromotedHere(req);
   const source = req.source ?? (await readServerSetting(params.bindir, params.pgdata, params.startOptions, params.systemUser, 'primary_conninfo'));
   if (source.trim() === '') throw new Refusal('no source: primary_conninfo is empty; give --source CONNINFO');
@@ -59,8 +60,12 @@ export async function operatorRejoin(req: OperatorRequest, target: RejoinTarget)
     if (blocker) throw new Refusal(`cannot rewind: ${blocker}; "pgha reclone" re-clones instead`);
   }
   if (verdict.verdict === 'diverged') out(`would discard WAL ${formatLsn(verdict.forkLsn)}..${formatLsn(assessment.local.endLsn)} of timeline ${verdict.forkTimeline}, after copying it to ${target.archiveDir}`);
+  // pg_rewind refuses any postmaster.pid: a dead postmaster's is removed, but only once the checks passed and the operator agreed.
+  const staleLock = join(params.datadir, 'postmaster.pid');
+  const hasStaleLock = existsSync(staleLock);
+  if (hasStaleLock) out(`${req.dryRun ? 'would remove' : 'removing'} ${staleLock}, left by a dead postmaster`);
   if (req.dryRun) {
-    if (req.method === 'rewind' && control.state === 'shut down') {
+    if (req.method === 'rewind' && control.state === 'shut down' && !hasStaleLock) {
       const failure = await runRewind(target, source, req.timeoutMs, true);
       if (failure) throw new Refusal(failure);
       out('pg_rewind --dry-run succeeded');
@@ -72,6 +77,8 @@ export async function operatorRejoin(req: OperatorRequest, target: RejoinTarget)
     }
     return out(`dry run: nothing changed (${elapsed(started)})`);
   }
+  if (!(await req.confirm(`${req.method} ${params.datadir} from ${redactSecrets(source)}`))) throw new Refusal('not confirmed: nothing changed');
+  if (hasStaleLock) await removeStaleLockFiles([staleLock], { evenIfGone: true });
   const outcome = await executeRejoin(target, source, assessment, req.method, false, req.timeoutMs - (Date.now() - started));
   await writeDataDirectoryFile(params.datadir, 'standby.signal', '');
   if (outcome.archivePath) out(`discarded WAL kept in ${outcome.archivePath} (manifest.json)`);

@@ -84,7 +84,7 @@ describe('a diverged old primary rejoins by itself', { timeout: 10 * 60_000 }, (
       const dry = await pghaInNode(oldPrimary, ['rewind', '--resource', RESOURCE, '--dry-run']);
       assert.equal(dry.exitCode, 0, dry.stderr);
       assert.equal(await digest(hostPathOf(oldPrimary, PGDATA)), before, 'dry run: untouched');
-      const rewound = await pghaInNode(oldPrimary, ['rewind', '--resource', RESOURCE]);
+      const rewound = await pghaInNode(oldPrimary, ['rewind', '--resource', RESOURCE, '--yes']);
       log(`pgha rewind: ${rewound.stdout.trim()}`);
       assert.equal(rewound.exitCode, 0, rewound.stderr);
       assert.match(rewound.stdout, /rewound .* in \d+\.\d+s/);

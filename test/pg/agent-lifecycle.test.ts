@@ -10,7 +10,7 @@ import { isLiveProcess, processesInDataDirectory } from '../../src/pg/postmaster
 import { REWIND_SOURCE_FUNCTIONS } from '../../src/rejoin/validate-rewind.js';
 import { OCF } from '../../src/ocf/exit-codes.js';
 import { runAgent } from './helpers/agent.js';
-import { createPair, PG_BIN, type TestInstance, type TestPair } from './helpers/instances.js';
+import { createPair, type TestInstance, type TestPair } from './helpers/instances.js';
 import { waitStreaming } from './helpers/rejoin.js';
 
 /**
@@ -285,7 +285,7 @@ describe('agent life cycle on real PostgreSQL', () => {
     // The cgroup v1 freezer holds processes in uninterruptible sleep (D), as a hung disk would: not even SIGKILL ends them.
     const cgroup = `/sys/fs/cgroup/freezer/pgha-test-${process.pid}`;
     await mkdir(cgroup);
-    const processes = await processesInDataDirectory(pair.primary.datadir, PG_BIN);
+    const processes = await processesInDataDirectory(pair.primary.datadir);
     try {
       for (const pid of processes) await writeFile(join(cgroup, 'cgroup.procs'), String(pid));
       await writeFile(join(cgroup, 'freezer.state'), 'FROZEN');

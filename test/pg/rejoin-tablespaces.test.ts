@@ -85,7 +85,7 @@ describe('re-clone of a node with a tablespace outside its data directory (real 
       await runChecked(node2Ns.enter[0]!, [...node2Ns.enter.slice(1), ...asPostgres, `${PG_BIN}/pg_ctl`, 'restart', '-D', node2.datadir, '-m', 'fast', '-w', '-l', join(base, 'node2.log')], { timeoutMs: 60_000 });
     };
     const reclone = (...extra: string[]) =>
-      ['reclone', '--pgdata', node1.datadir, '--bindir', PG_BIN, '--node', 'node1', '--archive-dir', join(base, 'archive'), ...extra];
+      ['reclone', '--pgdata', node1.datadir, '--bindir', PG_BIN, '--node', 'node1', '--archive-dir', join(base, 'archive'), '--yes', ...extra];
 
     const dry = await run(process.execPath, [CLI, ...reclone('--dry-run')], { timeoutMs: 60_000 });
     assert.equal(dry.exitCode, 0, dry.stderr);

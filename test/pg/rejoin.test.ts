@@ -85,7 +85,12 @@ describe('rejoin of a diverged old primary (real PostgreSQL 15)', () => {
     assert.equal(dry.exitCode, 0, dry.stderr);
     assert.match(dry.stdout, /dry run/);
     assert.equal(await digest(node1.datadir), before, 'dry run: the data directory is untouched');
-    const rewound = await run(process.execPath, [CLI, 'rewind', ...flags], { timeoutMs: 60_000 });
+    // Without a terminal to confirm on, nothing changes without --yes.
+    const unconfirmed = await run(process.execPath, [CLI, 'rewind', ...flags], { timeoutMs: 60_000 });
+    assert.equal(unconfirmed.exitCode, 2, unconfirmed.stderr);
+    assert.match(unconfirmed.stderr, /confirm on a terminal, or pass --yes/);
+    assert.equal(await digest(node1.datadir), before, 'not confirmed: the data directory is untouched');
+    const rewound = await run(process.execPath, [CLI, 'rewind', ...flags, '--yes'], { timeoutMs: 60_000 });
     assert.equal(rewound.exitCode, 0, rewound.stderr);
     assert.match(rewound.stdout, /rewound .* in \d+\.\d+s/);
     await ok(act(pair, 'start', node1, { OCF_RESKEY_rejoin: 'manual' }));

@@ -1,7 +1,7 @@
 import { OCF, type OcfExitCode } from '../../ocf/exit-codes.js';
 import type { AgentContext } from '../context.js';
 import { ensureStandby, settle } from '../ensure-standby.js';
-import { stopInstance } from '../lifecycle.js';
+import { stopInstance, stopTarget } from '../lifecycle.js';
 import { observe } from '../observe.js';
 import { scoreAsStandbyUnlessPromotedNext } from '../scoring.js';
 
@@ -20,7 +20,7 @@ export async function demote(ctx: AgentContext): Promise<OcfExitCode> {
     return OCF.SUCCESS;
   }
   if (current.state === 'primary' || current.state === 'unresponsive') {
-    await stopInstance(ctx);
+    await stopInstance(stopTarget(ctx));
     current = await observe(ctx);
   }
   // A crashed primary not stopped in this transition (on-fail=demote, the recommended recovery) comes up

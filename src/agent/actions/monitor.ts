@@ -1,6 +1,7 @@
 import { SCORE } from '../../election/scores.js';
 import { OCF, OcfError, genericError, type OcfExitCode } from '../../ocf/exit-codes.js';
 import { describeState, monitorExitCode } from '../../pg/instance-state.js';
+import { runningPostmasterPid } from '../../pg/postmaster.js';
 import { divergedStandbyReason } from '../../rejoin/monitor-check.js';
 import type { AgentContext } from '../context.js';
 import { settle } from '../ensure-standby.js';
@@ -67,6 +68,9 @@ async function checkInstallationForMonitor(ctx: AgentContext): Promise<void> {
   } catch (error) {
     // A probe on a node without PostgreSQL (or its data) finds nothing running there.
     if (ctx.env.isProbe && error instanceof OcfError) {
+      // Whatever the binaries, a live postmaster of this data directory is never "not running".
+      const postmaster = await runningPostmasterPid(ctx.params.datadir);
+      if (postmaster !== undefined) throw genericError(`a postmaster (pid ${postmaster}) runs in ${ctx.params.datadir}, but ${error.reason}`);
       ctx.log.info(`probe: ${error.reason}; reporting not running`);
       throw new OcfError(OCF.NOT_RUNNING, error.reason);
     }

@@ -1,7 +1,10 @@
-import { OCF, type OcfExitCode } from '../../ocf/exit-codes.js';
+import type { OcfEnvironment } from '../../ocf/environment.js';
+import { OCF, OcfError, type OcfExitCode } from '../../ocf/exit-codes.js';
+import type { Logger } from '../../ocf/log.js';
 import { deletePromotionScore } from '../../pacemaker/attributes.js';
 import type { AgentContext } from '../context.js';
-import { stopInstance } from '../lifecycle.js';
+import { stopInstance, stopTarget } from '../lifecycle.js';
+import { dataDirectoryOf } from '../params.js';
 import { updateLocalState } from '../local-state.js';
 
 /**
@@ -10,7 +13,7 @@ import { updateLocalState } from '../local-state.js';
  * crashed instance is already stopped.
  */
 export async function stop(ctx: AgentContext): Promise<OcfExitCode> {
-  await stopInstance(ctx);
+  await stopInstance(stopTarget(ctx));
   if (ctx.env.notification?.unames.start.includes(ctx.node)) {
     // Stopped to be started again in this transition (a recovery): a score change here
     // would abort the transition and make Pacemaker choose a new primary from scratch.
@@ -22,5 +25,19 @@ export async function stop(ctx: AgentContext): Promise<OcfExitCode> {
     delete state.scores[ctx.node];
   });
   ctx.log.info('stopped');
+  return OCF.SUCCESS;
+}
+
+/**
+ * stop when the parameters do not parse (pgport=abc, sync_mode=bogus): the
+ * data directory they name is enough to stop PostgreSQL there; without even
+ * that, stop fails rather than claim that nothing runs.
+ */
+export async function stopWithUnusableParameters(env: OcfEnvironment, log: Logger, error: OcfError): Promise<OcfExitCode> {
+  const datadir = dataDirectoryOf(env.params);
+  if (datadir === undefined) throw new OcfError(error.exitCode, `cannot stop: ${error.reason}, and no usable data directory to stop PostgreSQL in`);
+  log.warning(`stop with unusable parameters (${error.reason}): stopping whatever runs in ${datadir}`);
+  await stopInstance({ datadir, log, socketLockFile: undefined });
+  log.info('stopped');
   return OCF.SUCCESS;
 }

@@ -1,5 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { createInterface } from 'node:readline/promises';
+import { parseConninfo } from '../../pg/conninfo.js';
 import { localNodeName } from '../../pacemaker/attributes.js';
 import { OcfError } from '../../ocf/exit-codes.js';
 import { makeLogger } from '../../ocf/log.js';
@@ -18,6 +21,8 @@ interface RejoinFlags {
   archiveDir?: string;
   archiveMaxMb?: string;
   dryRun?: boolean;
+  yes?: boolean;
+  passwordFile?: string;
   timeout: number;
 }
 
@@ -27,7 +32,37 @@ const seconds = (value: string) => {
   return n;
 };
 
+/**
+ * A password in argv is readable by every local user (ps, /proc/<pid>/cmdline): refused, with where to put it instead.
+ * --password-file's content becomes PGPASSWORD, which the libpq programs this runs read.
+ */
+async function sourcePassword(flags: RejoinFlags): Promise<void> {
+  if (flags.source !== undefined && parseConninfo(flags.source).has('password')) {
+    throw new CliError('--source holds a password, which every local user can read in the process list: remove it and set PGPASSWORD, pass --password-file FILE, or use a passfile (~/.pgpass of the system user, or passfile= in --source)', EXIT.USAGE);
+  }
+  if (flags.passwordFile === undefined) return;
+  const content = await readFile(flags.passwordFile, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new CliError(`--password-file ${flags.passwordFile}: ${error.code ?? error.message}`, EXIT.USAGE);
+  });
+  const password = content.split('\n')[0]!.replace(/\r$/, '');
+  if (password === '') throw new CliError(`--password-file ${flags.passwordFile} is empty`, EXIT.USAGE);
+  process.env.PGPASSWORD = password;
+}
+
+/** Nothing changes unless the operator types the node name, or passed --yes; with no terminal to ask on, refused. */
+const confirmation = (flags: RejoinFlags, node: string) => async (what: string): Promise<boolean> => {
+  if (flags.yes) return true;
+  if (!process.stdin.isTTY) throw new CliError(`${what} changes the data directory: confirm on a terminal, or pass --yes`, EXIT.USAGE);
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return (await rl.question(`About to ${what} on ${node}. Type the node name to go on: `)).trim() === node;
+  } finally {
+    rl.close();
+  }
+};
+
 async function rejoinAction(method: 'rewind' | 'reclone', flags: RejoinFlags): Promise<void> {
+  await sourcePassword(flags);
   let params;
   try {
     const fromResource = flags.resource ? await resourceParameters(flags.resource) : {};
@@ -51,10 +86,11 @@ async function rejoinAction(method: 'rewind' | 'reclone', flags: RejoinFlags): P
   const target = { ...params, node, archiveDir: params.rejoin.archiveDir, archiveMaxBytes: params.rejoin.archiveMaxBytes, log };
   try {
     await operatorRejoin(
-      { method, params, node, resource: flags.resource, source: flags.source, dryRun: Boolean(flags.dryRun), timeoutMs: flags.timeout * 1000, out: (line) => process.stdout.write(`${line}\n`) },
+      { method, params, node, resource: flags.resource, source: flags.source, dryRun: Boolean(flags.dryRun), timeoutMs: flags.timeout * 1000, out: (line) => process.stdout.write(`${line}\n`), confirm: confirmation(flags, node) },
       target,
     );
   } catch (error) {
+    if (error instanceof CliError) throw error;
     if (error instanceof Refusal) throw new CliError(`${method} refused: ${error.message}`, EXIT.CHECK_FAILED);
     throw new CliError(`${method} failed: ${(error as Error).message}`, EXIT.FAILED);
   }
@@ -68,11 +104,13 @@ function makeRejoinCommand(method: 'rewind' | 'reclone', description: string): C
     .option('--datadir <dir>', 'data directory, when it differs from pgdata')
     .option('--bindir <dir>', 'PostgreSQL binaries')
     .option('--system-user <user>', 'OS user owning the instance')
-    .option('--source <conninfo>', "the primary to rejoin (default: the instance's primary_conninfo)")
+    .option('--source <conninfo>', "the primary to rejoin (default: the instance's primary_conninfo); no password in it: PGPASSWORD, --password-file or a passfile")
+    .option('--password-file <file>', "the source's password, on the file's first line (instead of PGPASSWORD)")
     .option('--node <name>', 'this node (default: crm_node -n, else the host name)')
     .option('--archive-dir <dir>', 'where the discarded WAL is kept (rewind_archive_dir)')
     .option('--archive-max-mb <mb>', 'size limit of that archive (rewind_archive_max_mb)')
     .option('--dry-run', 'check and print the plan, change nothing')
+    .option('-y, --yes', 'do not ask for confirmation before changing the data directory')
     .option('--timeout <seconds>', 'give up after this long', seconds, 3600)
     .exitOverride()
     .action((flags: RejoinFlags) => rejoinAction(method, flags));

@@ -27,10 +27,10 @@ export function gatherOptions(flags: StatusFlags): GatherOptions {
   return { runner: run, probe: probePostgres, resource: flags.resource, hosts, pgTimeoutMs: PG_TIMEOUT_MS };
 }
 
-/** One status report, as text or JSON. */
-export async function statusReport(options: GatherOptions, json: boolean): Promise<string> {
+/** One status report, as text or JSON; `reachable`: whether PostgreSQL answered on any node. */
+export async function statusReport(options: GatherOptions, json: boolean): Promise<{ text: string; reachable: boolean }> {
   const { status } = await takeSnapshot(options);
-  return json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status);
+  return { text: json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status), reachable: status.nodes.some((n) => n.postgres !== 'unreachable') };
 }
 
 const parseSeconds = (value: string) => {
@@ -51,14 +51,17 @@ export function makeStatusCommand(): Command {
       const options = gatherOptions(flags);
       const json = Boolean(flags.json);
       if (flags.watch === undefined) {
-        process.stdout.write(await statusReport(options, json));
+        const report = await statusReport(options, json);
+        process.stdout.write(report.text);
+        // The table is still printed: it says why. A script must not read "all well".
+        if (!report.reachable) process.exitCode = EXIT.UNREACHABLE;
         return;
       }
       const interval = flags.watch === true ? 2 : flags.watch;
       for (;;) {
         let text: string;
         try {
-          text = await statusReport(options, json);
+          text = (await statusReport(options, json)).text;
         } catch (error) {
           if (!(error instanceof CliError)) throw error;
           text = `pgha: ${error.message}\n`;

@@ -22,7 +22,8 @@ export function parseStdinOptions(text: string, registry: OptionRegistry): RawOp
     const line = rawLine.trim();
     if (line === '' || line.startsWith('#')) continue;
     const eq = line.indexOf('=');
-    const key = (eq < 0 ? line : line.slice(0, eq)).trim();
+    // A line without "=" may be "password S3cret": only its first word is ever named.
+    const key = (eq < 0 ? line.split(/\s/)[0]! : line.slice(0, eq)).trim();
     const value = eq < 0 ? '' : line.slice(eq + 1).replace(/^"(.*)"$/, '$1');
     const name = resolve(key);
     if (name === undefined) {

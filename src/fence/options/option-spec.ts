@@ -1,3 +1,4 @@
+import { quoteValue } from '../../ocf/log.js';
 import { z } from 'zod';
 
 /** The `content type` values of the fence-agents metadata schema. */
@@ -68,7 +69,7 @@ export function secondsOption(doc: Doc & { default: string }): FenceOption<numbe
   const schema = z.string({ error: 'a number of seconds is required' }).transform((raw, ctx) => {
     const value = Number(raw.trim().replace(/s$/i, ''));
     if (raw.trim() === '' || !Number.isFinite(value) || value < 0) {
-      ctx.addIssue({ code: 'custom', message: `expected a number of seconds, got "${raw}"` });
+      ctx.addIssue({ code: 'custom', message: `expected a number of seconds, got ${quoteValue(raw)}` });
       return z.NEVER;
     }
     return value;
@@ -82,7 +83,7 @@ export function integerOption(doc: Doc & { default: string; min?: number }): Fen
   const schema = z.string({ error: 'an integer is required' }).transform((raw, ctx) => {
     const value = Number(raw.trim());
     if (!/^-?\d+$/.test(raw.trim()) || (min !== undefined && value < min)) {
-      ctx.addIssue({ code: 'custom', message: `expected an integer${min !== undefined ? ` >= ${min}` : ''}, got "${raw}"` });
+      ctx.addIssue({ code: 'custom', message: `expected an integer${min !== undefined ? ` >= ${min}` : ''}, got ${quoteValue(raw)}` });
       return z.NEVER;
     }
     return value;
@@ -98,7 +99,7 @@ export function booleanOption(doc: Omit<Doc, 'valueName'> & { default?: 'yes' | 
     const word = raw.trim().toLowerCase();
     if (TRUE_WORDS.includes(word)) return true;
     if (FALSE_WORDS.includes(word)) return false;
-    ctx.addIssue({ code: 'custom', message: `expected yes/no (1/0, on/off, true/false), got "${raw}"` });
+    ctx.addIssue({ code: 'custom', message: `expected yes/no (1/0, on/off, true/false), got ${quoteValue(raw)}` });
     return z.NEVER;
   });
   const { default: _ignored, ...rest } = doc;
@@ -110,7 +111,7 @@ export function selectOption<const C extends readonly [string, ...string[]]>(doc
   const schema = z.string().transform((raw, ctx) => {
     const value = raw.trim();
     if ((doc.choices as readonly string[]).includes(value)) return value as C[number];
-    ctx.addIssue({ code: 'custom', message: `expected one of ${doc.choices.join(', ')}, got "${raw}"` });
+    ctx.addIssue({ code: 'custom', message: `expected one of ${doc.choices.join(', ')}, got ${quoteValue(raw)}` });
     return z.NEVER;
   });
   return { contentType: 'select', valueName: 'value', ...doc, schema };

@@ -130,7 +130,9 @@ test('sync_mode on: the published set and its members; a standby streaming outsi
   assert.match(text, /^node2\s+online\s+Unpromoted\s+streaming\s+.*\s+quorum\*\s+1000\s/m);
   assert.match(text, /^node3\s+online\s+Unpromoted\s+streaming\s+.*\s+async\s+990\s/m);
   assert.match(text, /\n\n  WARNING: node3 streams outside the synchronous set: writes do not wait for it, and it cannot be promoted\n$/);
-  const json = JSON.parse(await statusReport({ runner, probe, hosts: new Map(), pgTimeoutMs: 500 }, true)) as ClusterStatus;
+  const report = await statusReport({ runner, probe, hosts: new Map(), pgTimeoutMs: 500 }, true);
+  assert.equal(report.reachable, true);
+  const json = JSON.parse(report.text) as ClusterStatus;
   assert.deepEqual(
     [json.syncMode, json.syncCount, json.publishedSet, json.syncWarnings, json.nodes.map((n) => n.syncMember)],
     ['quorum', 2, { quorum: 1, members: ['node2'] }, [{ kind: 'streaming-outside-set', node: 'node3' }], [false, true, false]],
@@ -145,6 +147,8 @@ test('sync_mode on: a member that does not stream is called out; without a prima
   const text = formatStatus(status);
   assert.match(text, /^node2\s+online\s+Unpromoted\s+unreachable\s+-\s+-\s+-\s+-\*\s+1000\s/m);
   assert.match(text, /^  node2: connect ECONNREFUSED 10\.20\.0\.12:5432\n  WARNING: node2 is in the synchronous set but not streaming: it acknowledges no commit\n/m);
+  const nothing = probes({});
+  assert.equal((await statusReport({ runner, probe: nothing.probe, hosts: new Map(), pgTimeoutMs: 500 }, false)).reachable, false, 'every node unreachable: status exits non-zero');
   const noPrimary = probes({ node2: standby('0/5000148', 'waiting'), node3: standby('0/5000148', 'waiting') });
   assert.deepEqual((await takeSnapshot({ runner, probe: noPrimary.probe, hosts: new Map(), pgTimeoutMs: 500 })).status.syncWarnings, []);
 });
