@@ -29,7 +29,7 @@ export function cleanLine(text: string, maxBytes = LOG_LINE_MAX): string {
 }
 
 /** A value quoted in a message (an invalid parameter): cleaned and cut short, whatever its size. */
-export const quoteValue = (value: string, max = 64) => `"${cleanLine(value, max)}"`;
+export const quoteValue = (value: string, max = 40) => `"${cleanLine(value, max)}"`;
 
 export function makeLogger(tag: string, write: (line: string) => void = (line) => process.stderr.write(`${line}\n`), debug = false): Logger {
   const emit = (level: LogLevel) => (message: string) => write(cleanLine(`${tag}: ${level.toUpperCase()}: ${message}`));
@@ -48,7 +48,8 @@ export function exitReasonLine(reason: string, prefix = process.env.OCF_EXIT_REA
 /** Pacemaker cuts the reason at 128 bytes, possibly inside a UTF-8 character: cut first, at a character boundary, with ASCII dots. */
 function truncateBytes(text: string, maxBytes: number): string {
   if (Buffer.byteLength(text) <= maxBytes) return text;
-  let cut = text;
+  // A character is at least one byte: no more characters than bytes can fit.
+  let cut = text.slice(0, maxBytes);
   while (Buffer.byteLength(cut) > maxBytes - 3) cut = cut.slice(0, -1);
   return `${cut}...`;
 }

@@ -70,7 +70,7 @@ describe('bad input to the agent on real PostgreSQL', () => {
     for (const logfile of [`${pair.base}/$(touch ${pwned}).log`, `${pair.base}/a\`b\`.log`, `${pair.base}/a"b.log`, `${pair.base}/a\nb.log`]) {
       const bad = await act('start', { OCF_RESKEY_logfile: logfile });
       assert.equal(bad.code, OCF.ERR_CONFIGURED, bad.stderr);
-      assert.match(bad.reason ?? '', /logfile must not contain control characters, double quotes/);
+      assert.match(bad.stderr, /ERROR: parameter logfile=.* is invalid: logfile must not contain control characters, double quotes/);
     }
     assert.equal(existsSync(pwned), false);
     assert.equal(await running(), undefined);

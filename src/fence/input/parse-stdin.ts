@@ -26,6 +26,11 @@ export function parseStdinOptions(text: string, registry: OptionRegistry): RawOp
     const key = (eq < 0 ? line.split(/\s/)[0]! : line.slice(0, eq)).trim();
     const value = eq < 0 ? '' : line.slice(eq + 1).replace(/^"(.*)"$/, '$1');
     const name = resolve(key);
+    if (name === undefined && eq < 0) {
+      // Maybe a pasted password: the line is not even partly echoed.
+      warnings.push(`ignoring stdin line ${index + 1}: no "=" and no option name`);
+      continue;
+    }
     if (name === undefined) {
       warnings.push(`ignoring unknown option "${safeKey(key)}" (stdin line ${index + 1})`);
       continue;
