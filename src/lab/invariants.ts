@@ -87,13 +87,20 @@ export function vipOnTwo(samples: readonly VipSample[]): Violation[] {
 }
 
 /**
- * A standby streaming from anything but the primary: a node in recovery that
- * has standbys streaming from it (both read in one query, so never skewed).
+ * A standby streaming from a node that is not the primary while another node
+ * is: a node in recovery with standbys streaming from it (both read in one
+ * query, so never skewed) at a moment inside another node's run of
+ * acknowledged writes. With no primary anywhere (a primary demoted and
+ * promoted again in place, the VIP left on it), following it is harmless.
  */
 export function cascading(samples: readonly NodeSample[]): Violation[] {
-  return samples
-    .filter((s) => s.inRecovery === true && (s.senders?.length ?? 0) > 0)
-    .map((s) => ({ kind: 'cascading' as const, at: s.start, detail: `${s.senders!.join(', ')} stream from ${s.node}, which is a standby` }));
+  const runs = writableRuns(samples);
+  const primaryElsewhere = (s: NodeSample) => runs.find((r) => r.node !== s.node && r.from <= s.end && s.start <= r.to);
+  return samples.flatMap((s) => {
+    if (s.inRecovery !== true || (s.senders?.length ?? 0) === 0) return [];
+    const primary = primaryElsewhere(s);
+    return primary ? [{ kind: 'cascading' as const, at: s.start, detail: `${s.senders!.join(', ')} stream from ${s.node}, a standby, while ${primary.node} is primary` }] : [];
+  });
 }
 
 /** Every violation the samples show (durability is checked separately, against the final primary's rows). */

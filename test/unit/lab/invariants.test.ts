@@ -40,12 +40,18 @@ describe('invariants: VIP and streaming', () => {
     assert.deepEqual(vipOnTwo([{ at: 1, holders: ['node1'] }, { at: 2, holders: ['node1', 'node2'] }]).map((v) => v.detail), ['the VIP is on node1 and node2']);
   });
 
-  it('a standby with standbys streaming from it', () => {
-    assert.deepEqual(cascading([refused('node2', 5, ['node3']), { ...ack('node1', 5), senders: ['node2'] }]).map((v) => v.detail), ['node3 stream from node2, which is a standby']);
+  it('a standby with standbys streaming from it while another node is primary', () => {
+    const samples = [ack('node1', 0), refused('node2', 5, ['node3']), { ...ack('node1', 100), senders: ['node2'] }];
+    assert.deepEqual(cascading(samples).map((v) => v.detail), ['node3 stream from node2, a standby, while node1 is primary']);
+  });
+
+  it('standbys following a demoted primary while no node is primary (promoted again in place) are no violation', () => {
+    const samples = [ack('node1', 0), refused('node1', 100, ['node2', 'node3']), refused('node1', 200, ['node2', 'node3']), refused('node2', 150), ack('node1', 300)];
+    assert.deepEqual(cascading(samples), []);
   });
 
   it('all violations in time order', () => {
-    const v = invariantViolations([refused('node2', 50, ['node3'])], [{ at: 10, holders: ['node1', 'node2'] }]);
+    const v = invariantViolations([ack('node1', 40), refused('node2', 50, ['node3']), ack('node1', 60)], [{ at: 10, holders: ['node1', 'node2'] }]);
     assert.deepEqual(v.map((x) => x.kind), ['vip-on-two', 'cascading']);
   });
 });
