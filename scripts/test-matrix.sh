@@ -14,7 +14,8 @@
 #   deb    the .deb (built on the host: it is arch all) installs with apt, and
 #          pcs resource describe / crm ra info render the agent
 # The root is cached in $PGHA_ROOT_CACHE/SUITE (/var/cache/pgha/roots by default) and
-# rebuilt when its package list changes. The checkout is copied in afresh each run.
+# rebuilt when its package list changes. The checkout is copied in afresh each run
+# (DIR/work/pgha-run-PID, removed at the end).
 # The root shares the host's network namespace, so the pg and lab stages take the
 # host's locks, and the lab stage must run when no host lab is up.
 set -euo pipefail
@@ -36,7 +37,8 @@ done
 wants() { [[ ",$stages," == *",$1,"* ]]; }
 
 root="${PGHA_ROOT:-${PGHA_ROOT_CACHE:-/var/cache/pgha/roots}/$suite}"
-inside=/work/pgha
+# One checkout per run, so that two runs on one machine do not share it.
+inside="/work/pgha-run-$$"
 # The lab scenarios that stand for the platform (the host suite runs them all).
 LAB_FILES=(test/cluster/scenarios.test.ts test/cluster/sync.test.ts)
 LAB_TESTS='^(1\. kill -9 of the primary postmaster|2\. the primary node crashes|4\. planned switchover|quorum with sync_count=2)'
@@ -54,8 +56,8 @@ in_checkout() { in_root sh -euc "cd $inside && $1"; }
 # The checkout as git sees it (tracked and untracked-but-not-ignored files), without
 # the host's node_modules or dist, so npm ci and the build run with the suite's node.
 copy_checkout() {
-  rm -rf --one-file-system "$root$inside"
   mkdir -p "$root$inside"
+  trap 'rm -rf --one-file-system "$root$inside"' EXIT
   git ls-files -z --cached --others --exclude-standard \
     | tar --null --no-recursion -T - -cf - \
     | tar -C "$root$inside" -xf -
