@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { clearMove, movePromoted, sqlOnNode, streamingStandbys } from '../../src/lab/cluster-ops.js';
-import { clusterStatus, waitForNewPrimary } from '../../src/lab/cluster-query.js';
+import { clusterStatus, waitForCluster, waitForNewPrimary } from '../../src/lab/cluster-query.js';
 import { blockReplication, cutNodeNetwork, killPostmaster, postmasterPid } from '../../src/lab/faults.js';
 import { labNodes, labPowerOff, labPowerOn, labPowerStatus } from '../../src/lab/power.js';
 import { cleanupResource } from '../../src/lab/rebuild.js';
@@ -218,6 +218,31 @@ describe(`cluster scenarios (agent ${LAB_AGENT})`, { timeout: 25 * 60_000 }, () 
     assert.deepEqual(lostOutsideWindow(r, 1_000), []);
     const seen = await clusterStatus();
     assert.ok(seen?.offline.includes(primary) && !seen.unclean.includes(primary), `the majority sees ${primary} fenced, offline: ${JSON.stringify(seen)}`);
+    await restoreHealthy();
+  });
+
+  it('6b. a standby loses its network: the majority fences it, writes go on, and it rejoins once booted', { timeout: 240_000 }, async () => {
+    await restoreHealthy();
+    const primary = await currentPrimary();
+    const [standby] = await standbysOf(primary);
+    const r = await runWithWriter(
+      'standby network cut',
+      async () => {
+        const at = Date.now();
+        await cutNodeNetwork(standby!);
+        return at;
+      },
+      async () => {
+        await waitForCluster(`${standby} fenced`, 90_000, (s) => s.offline.includes(standby!) && !s.unclean.includes(standby!), primary);
+        return primary;
+      },
+    );
+    assert.equal(r.primaryAfter, primary, 'a standby outage moves nothing');
+    assert.equal(await labPowerStatus(standby!), 'off', 'the isolated standby was fenced');
+    assert.deepEqual(r.missing, []);
+    const longestGap = maxGapMs(r.events);
+    assert.ok(longestGap < 2_000, `writes were not interrupted (longest gap ${longestGap} ms)`);
+    // restoreHealthy reconnects and boots it: it must stream again by itself.
     await restoreHealthy();
   });
 
