@@ -5,10 +5,12 @@ import { SCORE } from '../election/scores.js';
 import { genericError } from '../ocf/exit-codes.js';
 import { nodesAfterTransition, type Notification } from '../ocf/notify.js';
 import { deletePrivateAttribute, queryAttributeOnAllNodes } from '../pacemaker/attributes.js';
+import { redirectReason } from '../pacemaker/redirect-residue.js';
 import { compareWalPositions, formatWalPosition, parseWalPosition, type WalPosition } from '../pg/lsn.js';
 import { readPublishedSet } from '../sync/cib-set.js';
 import { promotableMembers } from '../sync/plan.js';
 import type { AgentContext } from './context.js';
+import { updateLocalState } from './local-state.js';
 import { forceScore } from './scoring.js';
 import { walPositionAttribute } from './wal-position.js';
 
@@ -124,9 +126,10 @@ async function redirectPromotion(ctx: AgentContext, notification: Notification, 
       ? `${best.node} is ahead (${formatWalPosition(best.position)} > ${formatWalPosition(own)})`
       : `${ctx.node} is not in the synchronous set, ${best.node} is`;
   // In a switchover the demoted primary being ahead means its shutdown checkpoint did not arrive here.
-  throw genericError(
-    notification.unames.demote.includes(best.node)
-      ? `switchover cancelled: ${ahead}, its shutdown checkpoint never reached ${ctx.node}`
-      : `${ahead}: promotion redirected to it`,
-  );
+  if (notification.unames.demote.includes(best.node)) throw genericError(`switchover cancelled: ${ahead}, its shutdown checkpoint never reached ${ctx.node}`);
+  // Remembered so that this node's monitor clears the failed promote once the cluster has moved on.
+  await updateLocalState(ctx.env.instance, async (state) => {
+    state.redirected = { at: Date.now(), count: (state.redirected?.count ?? 0) + 1 };
+  });
+  throw genericError(redirectReason(best.node, ahead));
 }

@@ -1,6 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { writeFileSafely } from '../fs/safe-file.js';
 import { instanceFileName } from '../ocf/environment.js';
+import type { PendingRedirect } from '../pacemaker/redirect-residue.js';
 import type { NotStreaming } from '../rejoin/divergence.js';
 
 /**
@@ -24,6 +25,8 @@ export interface LocalState {
   notStreaming?: NotStreaming;
   /** A smaller synchronous set to publish once its members flushed past `lsn`. */
   pendingShrink?: { set: string; lsn: string };
+  /** This node redirected a promotion: its failed promote is cleared once the cluster has moved on. */
+  redirected?: PendingRedirect;
 }
 
 const EMPTY: LocalState = { scores: {}, missingSince: {}, nodes: [], instanceNodes: [] };

@@ -15,6 +15,9 @@ export function formatStatus(status: ClusterStatus): string {
   ].join(', ');
   const notes = [
     ...status.nodes.filter((n) => n.postgresDetail).map((n) => `  ${n.node}: ${n.postgresDetail}`),
+    ...status.nodes
+      .filter((n) => n.redirectedTo)
+      .map((n) => `  ${n.node}: its promote was redirected to ${n.redirectedTo}, a more advanced standby (not a failure: the agent clears the record)`),
     ...status.syncWarnings.map((w) => `  WARNING: ${describeSyncWarning(w)}`),
     ...status.recoveryWarnings.map((w) => `  NOTE: ${describeRecoveryWarning(w)}`),
   ];
@@ -47,7 +50,9 @@ function cells(n: NodeStatus): string[] {
       : `${n.lagBytes === undefined ? '-' : formatBytes(n.lagBytes)}, ${n.lagSeconds === undefined ? '-' : `${round(n.lagSeconds)}s`}`;
   const failure = n.lastFailure
     ? `${n.lastFailure.operation}: ${n.lastFailure.exitStatus}${n.lastFailure.exitReason ? ` (${n.lastFailure.exitReason})` : ''}`
-    : '-';
+    : n.redirectedTo
+      ? `promote redirected to ${n.redirectedTo}`
+      : '-';
   return [
     n.node,
     n.pacemaker,

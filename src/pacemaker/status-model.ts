@@ -3,6 +3,7 @@ import type { SyncMode, SyncSet } from '../sync/plan.js';
 import type { Cib, CibPgResource } from './cib.js';
 import { fenceDevicesFor, publishedSyncSet } from './cib.js';
 import { failuresOf, nodeState, rolesByNode, type CrmMon, type MonFailure, type NodeState } from './crm-mon.js';
+import { genuineFailures, redirectTarget } from './redirect-residue.js';
 import { lsnDiff, type PgProbe, type ReplicationRow } from './pg-probe.js';
 import { recoveryWarnings, type RecoveryWarning } from './recovery-settings.js';
 
@@ -31,6 +32,8 @@ export interface NodeStatus {
   senderState?: string;
   promotionScore?: string;
   lastFailure?: { operation: string; exitStatus: string; exitReason: string; when?: string };
+  /** The agent redirected this node's promotion to that node: not a failure (the agent clears its record). */
+  redirectedTo?: string;
   fencing: string[];
 }
 
@@ -41,6 +44,7 @@ export interface ClusterStatus {
   withQuorum?: boolean;
   stonithEnabled: boolean;
   maintenanceMode: boolean;
+  /** Failed actions, a redirected promotion's record left out. */
   failedActions: number;
   /** The resource's sync_mode and sync_count (instance attributes, else the agent's defaults). */
   syncMode: SyncMode;
@@ -83,7 +87,8 @@ export function buildClusterStatus({ mon, cib, resource, addresses, probes }: St
     const monNode = mon.nodes.find((n) => n.name === name);
     const probe = probes.get(name) ?? { reachable: false as const, error: 'not queried' };
     const address = addresses.get(name) ?? name;
-    const failure = failures.find((f) => f.node === name);
+    const failure = genuineFailures(failures).find((f) => f.node === name);
+    const redirect = failures.map((f) => (f.node === name ? redirectTarget(f) : undefined)).find((target) => target !== undefined);
     const row: NodeStatus = {
       node: name,
       address,
@@ -96,6 +101,7 @@ export function buildClusterStatus({ mon, cib, resource, addresses, probes }: St
         ? { promotionScore: mon.attributes[name]![`master-${resource.primitiveId}`] }
         : {}),
       ...(failure ? { lastFailure: describeFailure(failure) } : {}),
+      ...(redirect ? { redirectedTo: redirect } : {}),
     };
     if (!probe.reachable) return { ...row, postgresDetail: probe.error };
     row.timeline = probe.timeline;
@@ -127,7 +133,7 @@ export function buildClusterStatus({ mon, cib, resource, addresses, probes }: St
     ...(mon.withQuorum !== undefined ? { withQuorum: mon.withQuorum } : {}),
     stonithEnabled: mon.stonithEnabled ?? true,
     maintenanceMode: mon.maintenanceMode ?? false,
-    failedActions: mon.failures.length,
+    failedActions: genuineFailures(mon.failures).length,
     syncMode,
     syncCount,
     publishedSet,

@@ -1,5 +1,6 @@
 import { fenceDevicesFor, stonithEnabled, type Cib } from './cib.js';
 import type { CrmMon } from './crm-mon.js';
+import { genuineFailures } from './redirect-residue.js';
 import type { ClusterStatus, NodeStatus } from './status-model.js';
 
 export interface SwitchoverInput {
@@ -63,8 +64,10 @@ export function checkSwitchover({ status, cib, mon, target, maxLagBytes }: Switc
   if (cib.fenceDevices.length === 0) problems.push('no fence device is configured');
   if (status.maintenanceMode) problems.push('the cluster is in maintenance mode');
   if (status.withQuorum === false) problems.push('this partition has no quorum');
-  if (mon.failures.length > 0) {
-    const list = mon.failures.map((f) => `${f.opKey} on ${f.node}: ${f.exitStatus}${f.exitReason ? ` (${f.exitReason})` : ''}`);
+  // A redirected promotion's record is the agent's own choice, not a failure: it does not block.
+  const failures = genuineFailures(mon.failures);
+  if (failures.length > 0) {
+    const list = failures.map((f) => `${f.opKey} on ${f.node}: ${f.exitStatus}${f.exitReason ? ` (${f.exitReason})` : ''}`);
     problems.push(`failed actions must be cleaned up first (crm_resource --cleanup): ${list.join('; ')}`);
   }
   const promoted = status.nodes.filter((n) => n.role === 'Promoted');

@@ -40,6 +40,7 @@ export async function monitor(ctx: AgentContext): Promise<OcfExitCode> {
       if (!reason) {
         await restartStalledWalReceiver(ctx, status);
         await scoreStandby(ctx, status, state);
+        if (state.redirected) await (await import('../redirect-cleanup.js')).clearRedirectResidue(ctx, state);
       }
       return reason;
     });

@@ -1,5 +1,5 @@
 // docs/troubleshooting.md is keyed by the exit reasons the agent prints: every reason
-// it quotes in a heading must be printed by the agent (src/agent, src/pg), the parts
+// it quotes in a heading must be printed by the agent (src/agent, src/pg, the redirect reason), the parts
 // written "…" standing for what the code interpolates. A reason reworded in the code
 // without the guide fails here.
 import { test } from 'node:test';
@@ -11,12 +11,13 @@ const REPO = resolve(import.meta.dirname, '..', '..', '..');
 const doc = readFileSync(join(REPO, 'docs', 'troubleshooting.md'), 'utf8');
 
 function sources(dir: string): string[] {
+  if (statSync(dir).isFile()) return [dir];
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     return statSync(path).isDirectory() ? sources(path) : path.endsWith('.ts') ? [path] : [];
   });
 }
-const code = ['src/agent', 'src/pg'].flatMap((d) => sources(join(REPO, d))).map((f) => readFileSync(f, 'utf8')).join('\n');
+const code = ['src/agent', 'src/pg', 'src/pacemaker/redirect-residue.ts'].flatMap((d) => sources(join(REPO, d))).map((f) => readFileSync(f, 'utf8')).join('\n');
 
 test('every exit reason quoted in docs/troubleshooting.md is one the agent prints', () => {
   const reasons = [...doc.matchAll(/^### `(.+)`$/gm)].map((m) => m[1]!);
