@@ -19,9 +19,10 @@ export async function clearRedirectResidue(ctx: AgentContext, state: LocalState)
     const decision = await decide(ctx, pending);
     if (decision.action === 'wait') return ctx.log.debug(`redirect residue kept for now: ${decision.why}`);
     if (decision.action === 'clear') {
+      // Pacemaker may end this monitor when it erases the history: whoever runs next finds it done.
       await clearFailedPromote(ctx.env.instance, ctx.node);
       ctx.log.info(`cleared the failed promote left by this node's redirected promotion (${pending.count})`);
-    } else ctx.log.info(`redirect residue not cleared: ${decision.why}`);
+    } else if (decision.action === 'forget') ctx.log.info(`redirect residue not cleared: ${decision.why}`);
     delete state.redirected;
   } catch (error) {
     ctx.log.warning(`clearing the redirected promote: ${error instanceof Error ? error.message : String(error)}`);
@@ -30,12 +31,14 @@ export async function clearRedirectResidue(ctx: AgentContext, state: LocalState)
 
 async function decide(ctx: AgentContext, pending: PendingRedirect): Promise<ResidueDecision> {
   const mon = await readMon();
-  const failure = failuresOf(mon, ctx.env.instance).find((f) => f.node === ctx.node && f.task === 'promote' && f.intervalMs === 0);
+  const here = failuresOf(mon, ctx.env.instance).filter((f) => f.node === ctx.node);
+  const failure = here.find((f) => f.task === 'promote' && f.intervalMs === 0);
+  const otherFailures = here.filter((f) => f !== failure);
   const promoted = [...rolesByNode(mon, ctx.env.instance).values()].includes('Promoted');
   // The fail count and the controller's state are asked only when there is a residue to clear.
-  if (!failure || !isRedirectResidue(failure)) return decideResidue({ pending, failure, failCount: 0, promoted, idle: false });
+  if (!failure || !isRedirectResidue(failure)) return decideResidue({ pending, failure, failCount: 0, otherFailures, promoted, idle: false });
   const [failCount, idle] = await Promise.all([promoteFailCount(ctx.env.instance, ctx.node), controllerIdle(mon.dc)]);
-  return decideResidue({ pending, failure, failCount, promoted, idle });
+  return decideResidue({ pending, failure, failCount, otherFailures, promoted, idle });
 }
 
 async function readMon(): Promise<CrmMon> {
@@ -61,7 +64,12 @@ async function controllerIdle(dc: string | undefined): Promise<boolean> {
   return result.exitCode === 0 && /\bS_IDLE\b/.test(result.stdout);
 }
 
-/** Only the promote (interval 0) on this node: other failures stay for the operator. */
+/**
+ * The fail count of the promote (interval 0) on this node only. Pacemaker 2.1
+ * and 3.0 erase the resource's whole history on the node with it (and probe it
+ * again, a standby is found running as one): the caller makes sure no other
+ * failure is recorded there.
+ */
 async function clearFailedPromote(instance: string, node: string): Promise<void> {
   const result = await run('crm_resource', ['--cleanup', '--resource', instance, '--node', node, '--operation', 'promote', '--interval', '0'], {
     timeoutMs: TOOL_TIMEOUT_MS,

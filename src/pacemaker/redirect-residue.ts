@@ -32,7 +32,8 @@ export interface PendingRedirect {
   count: number;
 }
 
-export type ResidueDecision = { action: 'clear' } | { action: 'wait'; why: string } | { action: 'forget'; why: string };
+/** clear it now; wait for a later monitor; done: nothing left (cleared already); forget: not ours to clear. */
+export type ResidueDecision = { action: 'clear' } | { action: 'wait'; why: string } | { action: 'done' } | { action: 'forget'; why: string };
 
 export interface ResidueInput {
   pending: PendingRedirect;
@@ -40,6 +41,8 @@ export interface ResidueInput {
   failure: MonFailure | undefined;
   /** Pacemaker's fail count of that promote on this node (0 when none, e.g. expired by failure-timeout). */
   failCount: number;
+  /** The resource's other failed actions on this node. */
+  otherFailures: readonly MonFailure[];
   /** A node runs the resource as Promoted: the redirect has done its job. */
   promoted: boolean;
   /** The controller has no transition running (S_IDLE): a CIB change now aborts nothing. */
@@ -50,12 +53,17 @@ export interface ResidueInput {
  * Whether the redirecting node clears its own failed promote now. Only the
  * residue of its own redirects is ever cleared: a failure whose reason is not
  * a redirect's, or a fail count higher than the redirects made (a real failure
- * counted too), is left to the operator and forgotten here.
+ * counted too), is left to the operator and forgotten here. While another
+ * operation's failure is recorded on this node, nothing is cleared: Pacemaker
+ * would erase its record too.
  */
-export function decideResidue({ pending, failure, failCount, promoted, idle }: ResidueInput): ResidueDecision {
-  if (!failure) return { action: 'forget', why: 'no failed promote is recorded (cleaned up already)' };
+export function decideResidue({ pending, failure, failCount, otherFailures, promoted, idle }: ResidueInput): ResidueDecision {
+  if (!failure) return { action: 'done' };
   if (!isRedirectResidue(failure)) return { action: 'forget', why: `the failed promote is not a redirect (${failure.exitReason || failure.exitStatus}): left to the operator` };
   if (failCount > pending.count) return { action: 'forget', why: `fail count ${failCount} exceeds the ${pending.count} redirect(s) made: a real promote failure is counted too, left to the operator` };
+  // Pacemaker's clean-up of one operation resets only its fail count but erases the resource's whole
+  // history on the node (then probed again): the record of another failure would go with it.
+  if (otherFailures.length > 0) return { action: 'wait', why: `${otherFailures.map((f) => f.opKey).join(', ')} failed on this node too: its record is left to the operator` };
   if (!promoted) return { action: 'wait', why: 'no node is promoted yet' };
   if (!idle) return { action: 'wait', why: 'a transition is running' };
   return { action: 'clear' };

@@ -18,31 +18,49 @@ async function failures(from: string): Promise<MonFailure[]> {
   return (await parseCrmMon(result.stdout)).failures;
 }
 
-async function promoteFailCount(from: string, node: string): Promise<string> {
-  const r = await runInNode(from, ['crm_attribute', '--lifetime', 'reboot', '--node', node, '--name', `fail-count-${RESOURCE}#promote_0`, '--query', '--quiet'], { timeoutMs: 10_000 });
+/** A node attribute of reboot lifetime ('' when unset). */
+async function nodeAttribute(from: string, node: string, name: string): Promise<string> {
+  const r = await runInNode(from, ['crm_attribute', '--lifetime', 'reboot', '--node', node, '--name', name, '--query', '--quiet'], { timeoutMs: 10_000 });
   return r.exitCode === 0 ? r.stdout.trim() : '';
 }
+
+const promoteFailCount = (from: string, node: string) => nodeAttribute(from, node, `fail-count-${RESOURCE}#promote_0`);
+const promotionScore = (from: string, node: string) => nodeAttribute(from, node, `master-${RESOURCE}`);
 
 /** The scheduler's first choice: the highest promotion score, set the way the agent's own scores are. */
 async function makeSchedulerChoose(from: string, node: string): Promise<void> {
   await runInNodeChecked(from, ['crm_attribute', '--lifetime', 'reboot', '--node', node, '--name', `master-${RESOURCE}`, '--update', '2000']);
 }
 
-/** After the redirect: within a few monitor intervals no failed action and no fail count remain, with nothing cleaned by the test. */
-async function expectResidueCleared(from: string, redirected: string, since: number): Promise<void> {
-  const lines = await pacemakerLogLines(redirected, /promotion redirected to/, since);
-  assert.ok(lines.length > 0, `${redirected}'s promote was redirected (the case under test)`);
-  log(`redirects on ${redirected}: ${lines.length}`);
+/** Redirected promotes since `since`: the executing node's controller logs each result once. */
+async function redirectsSince(since: number): Promise<number> {
+  let redirects = 0;
+  for (const node of await labNodes()) {
+    redirects += (await pacemakerLogLines(node, new RegExp(`Result of promote operation for ${RESOURCE} on ${node}: error \\(promotion redirected to`), since)).length;
+  }
+  return redirects;
+}
+
+/**
+ * After the scheduler chose a lagging standby: its promote was redirected, and within a few
+ * monitor intervals no failed action and no fail count remain, with nothing cleaned by the test.
+ */
+async function expectNothingLeft(what: string, from: string, chosen: string, since: number): Promise<void> {
+  const redirects = await redirectsSince(since);
+  log(`MEASURE ${what}: ${redirects} redirected promote(s)`);
+  assert.ok(redirects > 0, `${chosen}'s promote was redirected (the case under test)`);
   let last: MonFailure[] = [];
   let count = '';
-  await waitFor('the redirect residue cleared by the agent', 90_000, async () => {
-    [last, count] = [await failures(from), await promoteFailCount(from, redirected)];
+  await waitFor('no failed action and no fail count', 90_000, async () => {
+    [last, count] = [await failures(from), await promoteFailCount(from, chosen)];
     return last.length === 0 && count === '';
   }, 1_000).catch((error: unknown) => {
     throw new Error(`${error instanceof Error ? error.message : String(error)}: failures ${JSON.stringify(last)}, promote fail count "${count}"`);
   });
-  const cleared = await pacemakerLogLines(redirected, /cleared the failed promote left by this node's redirected promotion/, since);
-  assert.ok(cleared.length > 0, `${redirected}'s agent cleared it`);
+  // The agent's own crm_resource --cleanup (the controller logs it; a monitor's output is not logged).
+  let cleared = 0;
+  for (const node of await labNodes()) cleared += (await pacemakerLogLines(node, new RegExp(`Clearing resource history for ${RESOURCE} on ${chosen}\\b`), since)).length;
+  assert.ok(cleared > 0, `the failed promote on ${chosen} was cleared`);
 }
 
 async function switchoverTo(from: string, target: string): Promise<void> {
@@ -67,6 +85,11 @@ describe('a redirected promotion is not a failure (lab)', { timeout: 20 * 60_000
       await sqlOnNode(primary, 'CREATE TABLE IF NOT EXISTS redirect_start (n int); INSERT INTO redirect_start SELECT generate_series(1, 1000)');
       await setCloneRole(primary, 'Stopped');
       await waitForCluster('every instance stopped', 120_000, (s) => s.promoted.length === 0 && s.unpromoted.length === 0);
+      // Each stop deletes its node's score, the last one once it has ended.
+      await waitFor('every stop ended (no promotion score left)', 60_000, async () => {
+        for (const node of await labNodes()) if ((await promotionScore(ahead!, node)) !== '') return false;
+        return true;
+      }, 500);
       await makeSchedulerChoose(ahead!, behind!);
     } finally {
       await blockReplication(behind!, false);
@@ -75,9 +98,9 @@ describe('a redirected promotion is not a failure (lab)', { timeout: 20 * 60_000
     await setCloneRole(ahead!, 'Started');
     const status = await waitForCluster('a primary with the VIP', 120_000, (s) => s.promoted.length === 1 && s.vip[0] === s.promoted[0]);
     const newPrimary = status.promoted[0]!;
-    log(`cluster start: ${newPrimary} promoted in ${Date.now() - startedAt} ms`);
+    log(`MEASURE cluster start: ${newPrimary} promoted with the VIP ${Date.now() - startedAt} ms after the start was asked`);
     assert.notEqual(newPrimary, behind, `the lagging ${behind} is not promoted`);
-    await expectResidueCleared(newPrimary, behind!, startedAt);
+    await expectNothingLeft('cluster start', newPrimary, behind!, startedAt);
     await waitForStreaming(newPrimary, await labNodes(), 60_000);
     await switchoverTo(newPrimary, behind!);
   });
@@ -100,7 +123,7 @@ describe('a redirected promotion is not a failure (lab)', { timeout: 20 * 60_000
         () => waitForNewPrimary(primary),
       );
       assert.equal(r.primaryAfter, ahead, `the most advanced standby (${ahead}) is promoted, not ${behind}`);
-      await expectResidueCleared(ahead!, behind!, r.faultAt);
+      await expectNothingLeft('failover', ahead!, behind!, r.faultAt);
     } finally {
       await blockReplication(behind!, false);
     }
@@ -140,6 +163,9 @@ describe('a redirected promotion is not a failure (lab)', { timeout: 20 * 60_000
     const sw = await pghaInNode(from, ['switchover', '--dry-run'], 60_000);
     assert.notEqual(sw.exitCode, 0);
     assert.match(`${sw.stdout}${sw.stderr}`, /failed actions must be cleaned up first/);
-    assert.ok((await pacemakerLogLines(target, /cleared the failed promote/, since)).length === 0, 'the agent cleared nothing');
+    for (const node of await labNodes()) {
+      const cleared = await pacemakerLogLines(node, new RegExp(`Clearing resource history for ${RESOURCE} on ${target}\\b`), since);
+      assert.deepEqual(cleared, [], `nothing cleared ${target}'s history (as logged on ${node})`);
+    }
   });
 });

@@ -25,7 +25,7 @@ test('a redirect is recognised by its exit reason on a promote, whatever Pacemak
   assert.deepEqual(genuineFailures([failure(), failure({ node: 'node2', exitReason: 'promotion failed: timeout' })]).map((f) => f.node), ['node2']);
 });
 
-const input = (over: Partial<ResidueInput> = {}): ResidueInput => ({ pending: { at: 1, count: 1 }, failure: failure(), failCount: 1, promoted: true, idle: true, ...over });
+const input = (over: Partial<ResidueInput> = {}): ResidueInput => ({ pending: { at: 1, count: 1 }, failure: failure(), failCount: 1, otherFailures: [], promoted: true, idle: true, ...over });
 
 test('the redirecting node clears its residue only once a node is promoted and no transition runs', () => {
   assert.deepEqual(decideResidue(input()), { action: 'clear' });
@@ -41,7 +41,9 @@ test('a real promote failure is never cleared, even with a redirect remembered',
   const counted = decideResidue(input({ failCount: 2 }));
   assert.equal(counted.action, 'forget', 'a real failure counted with the redirect');
   assert.match(counted.action === 'forget' ? counted.why : '', /fail count 2 exceeds the 1 redirect/);
-  assert.equal(decideResidue(input({ failure: undefined })).action, 'forget', 'cleaned up already');
+  assert.equal(decideResidue(input({ failure: undefined })).action, 'done', 'cleaned up already');
+  const monitor = failure({ opKey: 'pgsqld_monitor_16000', task: 'monitor', intervalMs: 16_000, exitReason: 'replication is not streaming' });
+  assert.equal(decideResidue(input({ otherFailures: [monitor] })).action, 'wait', "the clean-up would erase another failure's record");
 });
 
 const ADDR: Record<string, string> = { '10.20.0.11': 'node1', '10.20.0.12': 'node2', '10.20.0.13': 'node3' };
