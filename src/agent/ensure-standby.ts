@@ -1,7 +1,7 @@
 import { argsError, genericError } from '../ocf/exit-codes.js';
 import { describeState } from '../pg/instance-state.js';
 import { promotedAgainInPlace } from '../ocf/notify.js';
-import { rejoinBeforeStart } from '../rejoin/agent-hook.js';
+import { rejoinBeforeStart, type RejoinCheck } from '../rejoin/agent-hook.js';
 import type { AgentContext } from './context.js';
 import { recoverInIsolation, startAsStandby } from './lifecycle.js';
 import { isSettling, observeUntil, type Observation } from './observe.js';
@@ -28,6 +28,18 @@ function recoveredInPlace(ctx: AgentContext): boolean {
 }
 
 /**
+ * The start checks, then the rejoin: a rejoin puts the node's own
+ * configuration back byte for byte, so what would fail after it fails now,
+ * with nothing changed. Checked again after a rejoin, which must not have changed the outcome.
+ */
+async function checkedRejoin(ctx: AgentContext, o: Observation): Promise<RejoinCheck> {
+  await checkReplicationSettings(ctx);
+  const check = await rejoinBeforeStart(ctx, o);
+  if (check === 'rejoined') await checkReplicationSettings(ctx);
+  return check;
+}
+
+/**
  * Brings the local instance to "running as a standby" from wherever it is,
  * the one path start, demote and promote share. A stopped or crashed
  * instance whose history forked from the reachable primary's is rejoined
@@ -35,6 +47,7 @@ function recoveredInPlace(ctx: AgentContext): boolean {
  * before any crash recovery (its end-of-recovery checkpoint would itself
  * fork), and is recovered in isolation only when its history could not be
  * checked; a running primary is an error here (demote stops it first).
+ * The start checks come first (checkedRejoin).
  */
 export async function ensureStandby(ctx: AgentContext, observation: Observation): Promise<Observation> {
   const o = await settle(ctx, observation);
@@ -49,13 +62,12 @@ export async function ensureStandby(ctx: AgentContext, observation: Observation)
     case 'no-data':
       throw argsError(`no PostgreSQL data in ${ctx.params.datadir}: check datadir/pgdata, or rebuild this standby`);
     case 'crashed-primary':
-      if ((await rejoinBeforeStart(ctx, o)) === 'not-checked' && !recoveredInPlace(ctx)) await recoverInIsolation(ctx);
+      if ((await checkedRejoin(ctx, o)) === 'not-checked' && !recoveredInPlace(ctx)) await recoverInIsolation(ctx);
       break;
     case 'crashed-standby':
     case 'stopped':
-      await rejoinBeforeStart(ctx, o);
+      await checkedRejoin(ctx, o);
       break;
   }
-  await checkReplicationSettings(ctx);
   return startAsStandby(ctx);
 }

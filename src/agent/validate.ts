@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import { run } from '../exec/run.js';
 import { argsError, configError, installError } from '../ocf/exit-codes.js';
-import { readServerSetting, replicationSettingProblems } from '../pg/settings.js';
+import { readReplicationSettings, replicationSettingProblems } from '../pg/settings.js';
 import type { AgentContext } from './context.js';
 
 const REQUIRED_BINARIES = ['pg_ctl', 'postgres', 'pg_controldata'] as const;
@@ -47,17 +47,9 @@ export function checkCloneConfiguration(ctx: AgentContext): void {
 /** wal_level, hot_standby, primary_conninfo's application_name, recovery_target_timeline, as the server will read them. */
 export async function checkReplicationSettings(ctx: AgentContext): Promise<void> {
   const { bindir, pgdata, startOptions, systemUser } = ctx.params;
-  const read = (name: string) => readServerSetting(bindir, pgdata, startOptions, systemUser, name);
   let settings;
   try {
-    // One postgres -C per setting: run together, they cost one start of the binary on the way to a start.
-    const [walLevel, hotStandby, primaryConninfo, recoveryTargetTimeline] = await Promise.all([
-      read('wal_level'),
-      read('hot_standby'),
-      read('primary_conninfo'),
-      read('recovery_target_timeline'),
-    ]);
-    settings = { walLevel, hotStandby, primaryConninfo, recoveryTargetTimeline };
+    settings = await readReplicationSettings(bindir, pgdata, startOptions, systemUser);
   } catch (error) {
     throw argsError(`cannot read the server configuration: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -46,6 +46,19 @@ export interface ReplicationSettings {
   recoveryTargetTimeline: string;
 }
 
+/** wal_level, hot_standby, primary_conninfo and recovery_target_timeline as the server will read them at start. */
+export async function readReplicationSettings(bindir: string, pgdata: string, startOptions: string, user: string): Promise<ReplicationSettings> {
+  const read = (name: string) => readServerSetting(bindir, pgdata, startOptions, user, name);
+  // One postgres -C per setting: run together, they cost one start of the binary.
+  const [walLevel, hotStandby, primaryConninfo, recoveryTargetTimeline] = await Promise.all([
+    read('wal_level'),
+    read('hot_standby'),
+    read('primary_conninfo'),
+    read('recovery_target_timeline'),
+  ]);
+  return { walLevel, hotStandby, primaryConninfo, recoveryTargetTimeline };
+}
+
 /** What stops an instance from working as a member of the cluster, each with its fix. */
 export function replicationSettingProblems(s: ReplicationSettings, node: string): string[] {
   const problems: string[] = [];

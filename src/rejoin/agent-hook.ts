@@ -14,6 +14,7 @@ export const rejoinTarget = (ctx: AgentContext): RejoinTarget => ({
   bindir: ctx.params.bindir,
   pgdata: ctx.params.pgdata,
   datadir: ctx.params.datadir,
+  startOptions: ctx.params.startOptions,
   systemUser: ctx.params.systemUser,
   node: ctx.node,
   archiveDir: ctx.params.rejoin.archiveDir,

@@ -6,7 +6,7 @@ import { readControldata } from '../pg/controldata.js';
 import { writeDataDirectoryFile } from '../pg/data-directory-file.js';
 import { formatLsn } from '../pg/lsn.js';
 import { processesInDataDirectory, removeStaleLockFiles, runningPostmasterPid } from '../pg/postmaster.js';
-import { readServerSetting } from '../pg/settings.js';
+import { readReplicationSettings, readServerSetting, replicationSettingProblems } from '../pg/settings.js';
 import { parseCrmMon } from '../pacemaker/crm-mon.js';
 import { redactSecrets } from '../ocf/log.js';
 import { rewindBlocker } from './policy.js';
@@ -66,7 +66,7 @@ export async function operatorRejoin(req: OperatorRequest, target: RejoinTarget)
   if (hasStaleLock) out(`${req.dryRun ? 'would remove' : 'removing'} ${staleLock}, left by a dead postmaster`);
   if (req.dryRun) {
     if (req.method === 'rewind' && control.state === 'shut down' && !hasStaleLock) {
-      const failure = await runRewind(target, source, req.timeoutMs, true);
+      const failure = await runRewind(target, source, req.timeoutMs, '', true);
       if (failure) throw new Refusal(failure);
       out('pg_rewind --dry-run succeeded');
     }
@@ -77,6 +77,9 @@ export async function operatorRejoin(req: OperatorRequest, target: RejoinTarget)
     }
     return out(`dry run: nothing changed (${elapsed(started)})`);
   }
+  const problems = replicationSettingProblems(await readReplicationSettings(params.bindir, params.pgdata, params.startOptions, params.systemUser), req.node);
+  // The node's configuration comes back byte for byte: what would stop it starting as a standby then stops it now.
+  if (problems.length > 0) throw new Refusal(`not rejoining, nothing changed: the node could not start as a standby afterwards: ${problems.join('; ')}`);
   if (!(await req.confirm(`${req.method} ${params.datadir} from ${redactSecrets(source)}`))) throw new Refusal('not confirmed: nothing changed');
   if (hasStaleLock) await removeStaleLockFiles([staleLock], { evenIfGone: true });
   const outcome = await executeRejoin(target, source, assessment, req.method, false, req.timeoutMs - (Date.now() - started));

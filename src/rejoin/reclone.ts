@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { run } from '../exec/run.js';
 import { makeDirectorySafely, type Identity } from '../fs/safe-file.js';
 import { homeOf, libpqInvocation } from '../pg/libpq-invocation.js';
-import { restoreNodeConfig, saveNodeConfig } from './node-config.js';
+import { keepNodeConfig, putBackNodeConfig } from './node-config.js';
 import { sourceSql } from './source-sql.js';
 import { DATA_DIRECTORY, decideReclone, isWithin, keptAside, mountPoints, type KeptAside, type LocalDirectory, type RecloneDecision, type RecloneStep } from './reclone-plan.js';
 import { treeBytes } from './tree-bytes.js';
@@ -50,11 +50,11 @@ async function inspectDirectory(label: string, path: string, mounts: ReadonlySet
  * on failure what the re-clone created goes and the old directories come
  * back. Returns where the old directories were kept.
  */
-export async function runReclone(target: RejoinTarget, sourceConninfo: string, timeoutMs: number, now = new Date()): Promise<KeptAside[]> {
+export async function runReclone(target: RejoinTarget, sourceConninfo: string, timeoutMs: number, configCopyDir: string, now = new Date()): Promise<KeptAside[]> {
   const decision = await planReclone(target.datadir, now);
   if (!decision.keepAside) throw new Error(decision.reason);
   const { steps } = decision;
-  const saved = await saveNodeConfig(target.datadir);
+  const kept = await keepNodeConfig(target, configCopyDir);
   // What a failure removes: only what this re-clone made.
   const created = new Set(await dirsMadeForSourceTablespaces(target, sourceConninfo, Math.min(timeoutMs / 4, 10_000)));
   // The parents (which the server's user may own) must still be these when the new directories are made in them.
@@ -66,7 +66,7 @@ export async function runReclone(target: RejoinTarget, sourceConninfo: string, t
       created.add(path);
     }
     await pgBasebackup(target, sourceConninfo, timeoutMs);
-    await restoreNodeConfig(target.datadir, saved);
+    await putBackNodeConfig(target, kept);
   } catch (error) {
     throw await afterPuttingBack(error as Error, steps, created);
   }

@@ -9,6 +9,7 @@ import { archiveDivergedWal } from './evidence.js';
 import { localWalOfStoppedInstance } from './local-wal.js';
 import { runReclone } from './reclone.js';
 import { describeKept, type KeptAside } from './reclone-plan.js';
+import { nodeConfigCopyDir } from './node-config.js';
 import { runRewind } from './rewind.js';
 import type { RejoinTarget } from './target.js';
 
@@ -96,13 +97,14 @@ export async function executeRejoin(
     else target.log.warning(`${kept}; ${evidence.manifest.warning}`);
   }
   const remaining = () => timeoutMs - (Date.now() - started);
+  const configCopies = nodeConfigCopyDir(target, archivePath);
   if (method === 'rewind') {
-    const failure = await runRewind(target, sourceConninfo, remaining());
+    const failure = await runRewind(target, sourceConninfo, remaining(), configCopies);
     if (!failure) return { method, archivePath, keptAside: [], ms: Date.now() - started };
     if (!fallback) throw new Error(failure);
     target.log.warning(`${failure}: re-cloning instead`);
   }
-  const keptAside = await runReclone(target, sourceConninfo, remaining());
+  const keptAside = await runReclone(target, sourceConninfo, remaining(), configCopies);
   target.log.info(`re-cloned from the primary; ${keptAside.map(describeKept).join('; ')}`);
   return { method: 'reclone', archivePath, keptAside, ms: Date.now() - started };
 }

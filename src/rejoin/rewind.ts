@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../exec/run.js';
 import { homeOf, libpqInvocation } from '../pg/libpq-invocation.js';
-import { restoreNodeConfig, saveNodeConfig } from './node-config.js';
+import { keepNodeConfig, putBackNodeConfig } from './node-config.js';
 import { sourceSql } from './source-sql.js';
 import type { RejoinTarget } from './target.js';
 
@@ -16,23 +16,24 @@ const firstError = (text: string) => {
 /**
  * pg_rewind from the source server, as the instance's OS user (PostgreSQL
  * 13+ completes the crash recovery of an unclean target itself). It copies
- * the source's configuration files over the node's own: those are put back.
+ * the source's configuration files over the node's own: those are put back
+ * (src/rejoin/node-config.ts).
  * Returns the failure reason, or undefined on success.
  */
-export async function runRewind(target: RejoinTarget, sourceConninfo: string, timeoutMs: number, dryRun = false): Promise<string | undefined> {
+export async function runRewind(target: RejoinTarget, sourceConninfo: string, timeoutMs: number, configCopyDir: string, dryRun = false): Promise<string | undefined> {
   const invocation = libpqInvocation(sourceConninfo, {}, { dbname: 'postgres' });
   const home = await homeOf(target.systemUser);
   const major = Number.parseInt(await readFile(join(target.datadir, 'PG_VERSION'), 'utf8').catch(() => '0'), 10);
   const configFile = target.pgdata !== target.datadir && major >= 15 ? [`--config-file=${join(target.pgdata, 'postgresql.conf')}`] : [];
   const env = { ...invocation.env, ...(home ? { HOME: home } : {}) };
   await checkpointSource(target, sourceConninfo, Math.min(timeoutMs / 2, 60_000));
-  const saved = await saveNodeConfig(target.datadir);
+  const kept = dryRun ? undefined : await keepNodeConfig(target, configCopyDir);
   const result = await run(
     `${target.bindir}/pg_rewind`,
     [`--target-pgdata=${target.datadir}`, `--source-server=${invocation.conninfo}`, ...configFile, ...(dryRun ? ['--dry-run'] : [])],
     { user: target.systemUser, env, timeoutMs, cwd: '/tmp' },
   );
-  if (!dryRun) await restoreNodeConfig(target.datadir, saved);
+  if (kept) await putBackNodeConfig(target, kept);
   if (result.exitCode === 0 && /no rewind required/.test(result.stderr) && !dryRun) {
     return "pg_rewind found no divergence: the primary's last checkpoint predates its promotion; retry after a CHECKPOINT on the primary";
   }

@@ -5,6 +5,8 @@ export interface RejoinTarget {
   bindir: string;
   pgdata: string;
   datadir: string;
+  /** start_opts: postgres -C needs them to find the configuration files as the server will. */
+  startOptions: string;
   systemUser: string;
   node: string;
   archiveDir: string;

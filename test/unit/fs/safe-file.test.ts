@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { copyFileSafely, makeDirectorySafely, openDirectory, readFileSafely, UnsafeFileError, writeFileSafely } from '../../../src/fs/safe-file.js';
 import { writeDataDirectoryFile } from '../../../src/pg/data-directory-file.js';
-import { restoreNodeConfig, saveNodeConfig } from '../../../src/rejoin/node-config.js';
+import { dataDirectoryRoots, restoreNodeConfig, saveNodeConfig } from '../../../src/rejoin/node-config.js';
 
 const root = mkdtempSync(join(tmpdir(), 'pgha-safe-file-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -135,30 +135,30 @@ describe('makeDirectorySafely', () => {
 });
 
 describe('node configuration saved and restored around a rewind', () => {
+  const save = (dir: string) => saveNodeConfig(dir, dataDirectoryRoots(dir));
+  const aside = (dir: string) => join(dir, '..', 'aside');
   it('restores a changed file with its mode and owner, by replacing it', async () => {
     const { dir } = scene();
     writeFileSync(join(dir, 'postgresql.conf'), 'port = 5432\n', { mode: 0o640 });
-    const saved = await saveNodeConfig(dir);
+    const saved = await save(dir);
     writeFileSync(join(dir, 'postgresql.conf'), 'port = 5433\n');
-    await restoreNodeConfig(dir, saved);
+    await restoreNodeConfig(dir, saved, aside(dir));
     assert.equal(readFileSync(join(dir, 'postgresql.conf'), 'utf8'), 'port = 5432\n');
     assert.equal(statSync(join(dir, 'postgresql.conf')).mode & 0o777, 0o640);
   });
 
-  it('refuses to save through a planted link or hard link, and to restore onto one', async () => {
+  it('never reads through a planted link (outside the data directory: not saved), refuses a hard link, and refuses to restore onto either', async () => {
     for (const plant of [symlinkSync, linkSync]) {
       const { dir, victim } = scene();
       plant(victim, join(dir, 'pg_hba.conf'));
-      await assert.rejects(saveNodeConfig(dir), UnsafeFileError);
-      writeFileSync(join(dir, 'postgresql.conf'), 'a');
-      const saved = await saveNodeConfig(join(dir, '..', 'data')).catch(() => undefined);
-      assert.equal(saved, undefined);
+      if (plant === linkSync) await assert.rejects(save(dir), UnsafeFileError);
+      else assert.deepEqual((await save(dir)).files, [], 'a link to outside is not the data directory\'s');
       rmSync(join(dir, 'pg_hba.conf'));
       writeFileSync(join(dir, 'pg_hba.conf'), 'local all all trust\n');
-      const clean = await saveNodeConfig(dir);
+      const clean = await save(dir);
       rmSync(join(dir, 'pg_hba.conf'));
       plant(victim, join(dir, 'pg_hba.conf'));
-      await assert.rejects(restoreNodeConfig(dir, clean), UnsafeFileError);
+      await assert.rejects(restoreNodeConfig(dir, clean, aside(dir)), UnsafeFileError);
       unchanged(victim);
     }
   });
