@@ -6,6 +6,7 @@ import {
   EMPTY_SET,
   formatPublishedSet,
   formatStandbyNames,
+  graceMembers,
   isLeftoverAgentSet,
   enoughCaughtUp,
   parsePublishedSet,
@@ -53,7 +54,7 @@ export async function manageSynchronousReplication(
     const standbys = [...new Set([...state.instanceNodes, ...published.members])].filter((n) => n !== ctx.node);
     const healthy = new Set(peers.filter((p) => p.state === 'streaming' && standbys.includes(p.applicationName)).map((p) => p.applicationName));
     if (state.promotedAt !== undefined && now - state.promotedAt < SYNC_RECONNECT_GRACE_MS) {
-      for (const member of published.members) if (member !== ctx.node) healthy.add(member);
+      for (const member of graceMembers(published, standbys, ctx.node)) healthy.add(member);
     }
     const desired = desiredSet(ctx.params.syncMode, ctx.params.syncCount, standbys, [...healthy]);
     const current = parseStandbyNames(currentNames) ?? { quorum: -1, members: [] };

@@ -57,6 +57,18 @@ export function desiredSet(mode: SyncMode, count: number, standbys: readonly str
   return { quorum: Math.min(count, members.length), members };
 }
 
+/**
+ * Who counts as healthy in the reconnect grace after a promotion, before any
+ * standby had time to connect: the other members of the published set; with
+ * none published (the cluster's first promotion, or sync_mode just switched
+ * on), every other node the cluster knows. So the first commit already waits
+ * for a standby, under a set published before it; a member that never
+ * connects is dropped when the grace ends, by the usual quorum rule.
+ */
+export function graceMembers(published: SyncSet, standbys: readonly string[], self: string): string[] {
+  return (published.members.length > 0 ? published.members : standbys).filter((m) => m !== self);
+}
+
 /** The union, keeping the smaller quorum: safe to publish before PostgreSQL switches between the two. */
 export function coveringSet(a: SyncSet, b: SyncSet): SyncSet {
   if (a.members.length === 0) return b;

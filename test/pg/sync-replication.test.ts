@@ -18,6 +18,7 @@ describe('synchronous replication managed by the agent', () => {
   let pair: TestPair;
   let cib: string;
   let mode = 'quorum';
+  let afterPromote: { names: string; published: string; commit: { blocked: boolean } };
   const env = (i: TestInstance, extra: Record<string, string> = {}) =>
     pair.agentEnv(i, {
       OCF_RESKEY_CRM_meta_clone_max: '2',
@@ -40,10 +41,10 @@ describe('synchronous replication managed by the agent', () => {
     await writeFile(file, JSON.stringify(state));
   };
   /** An insert whose commit is given 1.5 s: blocked when it is still waiting for a synchronous standby then. */
-  const timedInsert = async (id: number) => {
+  const timedInsert = async (id: number, text = `insert into t values (${id})`) => {
     const started = Date.now();
     try {
-      await withConnection({ host: pair.primary.socketDir, port: pair.primary.port, user: 'postgres', statementTimeoutMs: 1_000 }, (c) => c.query(`insert into t values (${id})`));
+      await withConnection({ host: pair.primary.socketDir, port: pair.primary.port, user: 'postgres', statementTimeoutMs: 1_000 }, (c) => c.query(text));
       return { ms: Date.now() - started, blocked: false };
     } catch (error) {
       assert.match(String(error), /timeout/i);
@@ -69,12 +70,19 @@ describe('synchronous replication managed by the agent', () => {
     assert.equal((await act('start', pair.primary)).code, OCF.SUCCESS);
     assert.equal((await act('notify', pair.primary, seen)).code, OCF.SUCCESS);
     assert.equal((await act('promote', pair.primary)).code, OCF.SUCCESS);
-    await sql(pair.primary, 'create table t(id int primary key)');
+    afterPromote = { names: await standbyNames(), published: await published(), commit: await timedInsert(0, 'create table t(id int primary key)') };
     assert.equal((await act('start', pair.standby)).code, OCF.SUCCESS);
     await waitStreaming();
+    await sql(pair.primary, 'create table if not exists t(id int primary key)');
   });
   after(async () => {
     await pair?.cleanup();
+  });
+
+  it('quorum, first promotion: the set is published and in force before promote returns; the first commit waits for the standby', () => {
+    assert.equal(afterPromote.published, '1:node2', 'published in the CIB by promote itself');
+    assert.equal(afterPromote.names, 'ANY 1 ("node2")');
+    assert.equal(afterPromote.commit.blocked, true, 'no commit acknowledged before a standby has it');
   });
 
   it('quorum: the primary monitor publishes the set in the CIB and points synchronous_standby_names at the streaming standby', async () => {

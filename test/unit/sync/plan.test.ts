@@ -6,6 +6,7 @@ import {
   EMPTY_SET,
   formatPublishedSet,
   formatStandbyNames,
+  graceMembers,
   isLeftoverAgentSet,
   enoughCaughtUp,
   parsePublishedSet,
@@ -23,6 +24,23 @@ describe('desiredSet', () => {
     assert.deepEqual(desiredSet('strict', 1, ['node3', 'node2'], ['node3']), { quorum: 1, members: ['node2', 'node3'] });
   });
   it('off: nothing', () => assert.deepEqual(desiredSet('off', 1, ['node2'], ['node2']), EMPTY_SET));
+});
+
+describe('graceMembers (right after a promotion)', () => {
+  it('the other members of the published set', () => {
+    assert.deepEqual(graceMembers({ quorum: 1, members: ['node1', 'node2'] }, ['node1', 'node3'], 'node2'), ['node1']);
+  });
+  it('none published (first promotion): every other node the cluster knows, so the first commit waits under a published set', () => {
+    const grace = graceMembers(EMPTY_SET, ['node2', 'node3'], 'node1');
+    assert.deepEqual(grace, ['node2', 'node3']);
+    const desired = desiredSet('quorum', 1, ['node2', 'node3'], grace);
+    const step = planSyncStep(EMPTY_SET, EMPTY_SET, desired);
+    assert.deepEqual(step.publishBefore, { quorum: 1, members: ['node2', 'node3'] }, 'published before PostgreSQL uses it');
+    assert.equal(step.standbyNames, 'ANY 1 ("node2", "node3")');
+  });
+  it('no other node known: nothing (asynchronous, said loudly by the caller)', () => {
+    assert.deepEqual(graceMembers(EMPTY_SET, [], 'node1'), []);
+  });
 });
 
 describe('formats', () => {
