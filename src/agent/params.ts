@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 // zod/mini: the same validation at a fraction of the load time every agent action pays.
 import * as z from 'zod/mini';
 import { instanceFileName } from '../ocf/environment.js';
 import { configError } from '../ocf/exit-codes.js';
 import { quoteValue } from '../ocf/log.js';
+import { dataDirectoryMajor } from '../pg/server-version.js';
 import type { ParameterSpec } from '../ocf/metadata.js';
 import { REJOIN_PARAMETERS, REJOIN_RAW_PARAMS, rejoinParams, type RejoinParams } from '../rejoin/params.js';
 import type { SyncMode } from '../sync/plan.js';
@@ -223,12 +224,8 @@ export function syncParams(raw: Record<string, string>): Pick<AgentParams, 'sync
 }
 
 function defaultBindir(datadir: string): string {
-  try {
-    const major = readFileSync(`${datadir}/PG_VERSION`, 'utf8').trim();
-    const debian = `/usr/lib/postgresql/${major}/bin`;
-    if (existsSync(`${debian}/pg_ctl`)) return debian;
-  } catch {
-    // No readable PG_VERSION: validation reports the data directory itself.
-  }
-  return '/usr/bin';
+  // No readable PG_VERSION: validation reports the data directory itself.
+  const major = dataDirectoryMajor(datadir);
+  const debian = `/usr/lib/postgresql/${major}/bin`;
+  return major !== undefined && existsSync(`${debian}/pg_ctl`) ? debian : '/usr/bin';
 }

@@ -1,7 +1,8 @@
 import { constants } from 'node:fs';
-import { access, readFile, stat } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import { run } from '../exec/run.js';
 import { argsError, configError, installError } from '../ocf/exit-codes.js';
+import { dataDirectoryMajor } from '../pg/server-version.js';
 import { readReplicationSettings, replicationSettingProblems } from '../pg/settings.js';
 import type { AgentContext } from './context.js';
 
@@ -25,9 +26,8 @@ export async function checkLocalInstallation(ctx: AgentContext): Promise<void> {
     const info = await stat(dir).catch(() => undefined);
     if (!info?.isDirectory()) throw argsError(`${name} ${dir} is not a directory on this node`);
   }
-  const version = await readFile(`${datadir}/PG_VERSION`, 'utf8').catch(() => '');
-  const major = Number.parseInt(version, 10);
-  if (!Number.isFinite(major)) throw argsError(`${datadir} is not a PostgreSQL data directory (no PG_VERSION): check datadir/pgdata`);
+  const major = dataDirectoryMajor(datadir);
+  if (major === undefined) throw argsError(`${datadir} is not a PostgreSQL data directory (no PG_VERSION): check datadir/pgdata`);
   if (major < MIN_PG_MAJOR) throw installError(`PostgreSQL ${major} is not supported: pgha needs PostgreSQL ${MIN_PG_MAJOR} or later`);
 }
 

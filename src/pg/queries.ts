@@ -1,5 +1,6 @@
 import { tryParseLsn, type Lsn } from './lsn.js';
 import { queryRow, type SqlClient } from './sql.js';
+import { WAL_RECEIVER_CONNECT_WAIT_EVENT_SQL } from './server-version.js';
 import type { ConnectingReceiver } from './wal-receiver-connect.js';
 
 /** What one round trip tells about the local instance: role, WAL position, WAL receiver. */
@@ -39,7 +40,7 @@ SELECT pg_is_in_recovery() AS in_recovery,
        r.status AS receiver_status, r.received_tli, r.flushed_lsn::text AS flushed_lsn, r.sender_host,
        CASE WHEN r.status IS NULL AND pg_is_in_recovery() THEN
          (SELECT ARRAY[pid::bigint, (extract(epoch FROM clock_timestamp() - backend_start) * 1000)::bigint]
-          FROM pg_stat_activity WHERE backend_type = 'walreceiver' AND wait_event = 'LibPQWalReceiverConnect')
+          FROM pg_stat_activity WHERE backend_type = 'walreceiver' AND wait_event = ${WAL_RECEIVER_CONNECT_WAIT_EVENT_SQL})
        END AS connecting
 FROM (SELECT 1) AS one
 LEFT JOIN pg_stat_wal_receiver r ON true`;

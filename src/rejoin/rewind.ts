@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../exec/run.js';
 import { homeOf, libpqInvocation } from '../pg/libpq-invocation.js';
+import { dataDirectoryMajor, rewindHasConfigFileOption } from '../pg/server-version.js';
 import { keepNodeConfig, putBackNodeConfig } from './node-config.js';
 import { sourceSql } from './source-sql.js';
 import type { RejoinTarget } from './target.js';
@@ -23,8 +23,7 @@ const firstError = (text: string) => {
 export async function runRewind(target: RejoinTarget, sourceConninfo: string, timeoutMs: number, configCopyDir: string, dryRun = false): Promise<string | undefined> {
   const invocation = libpqInvocation(sourceConninfo, {}, { dbname: 'postgres' });
   const home = await homeOf(target.systemUser);
-  const major = Number.parseInt(await readFile(join(target.datadir, 'PG_VERSION'), 'utf8').catch(() => '0'), 10);
-  const configFile = target.pgdata !== target.datadir && major >= 15 ? [`--config-file=${join(target.pgdata, 'postgresql.conf')}`] : [];
+  const configFile = target.pgdata !== target.datadir && rewindHasConfigFileOption(dataDirectoryMajor(target.datadir) ?? 0) ? [`--config-file=${join(target.pgdata, 'postgresql.conf')}`] : [];
   const env = { ...invocation.env, ...(home ? { HOME: home } : {}) };
   await checkpointSource(target, sourceConninfo, Math.min(timeoutMs / 2, 60_000));
   const kept = dryRun ? undefined : await keepNodeConfig(target, configCopyDir);

@@ -5,7 +5,8 @@ import { OCF } from '../../src/ocf/exit-codes.js';
 import { withConnection } from '../../src/pg/sql.js';
 import { runAgent } from './helpers/agent.js';
 import { DIVERGENCE_CHECK_AFTER_MS } from '../../src/rejoin/divergence.js';
-import { createPair, type TestInstance, type TestPair } from './helpers/instances.js';
+import { walReceiverConnectWaitEvent } from '../../src/pg/server-version.js';
+import { createPair, PG_MAJOR, type TestInstance, type TestPair } from './helpers/instances.js';
 import { sleep, waitStreaming } from './helpers/rejoin.js';
 
 /**
@@ -41,7 +42,7 @@ describe('a WAL receiver stuck connecting to a dead address', () => {
   const act = (action: string, i: TestInstance) => runAgent(action, pair.agentEnv(i, { ...clone, OCF_RESKEY_CRM_meta_interval: '4000' }));
   const sql = (i: TestInstance, text: string) => withConnection({ host: i.socketDir, port: i.port, user: 'postgres' }, async (c) => (await c.query(text)).rows);
   const connectingReceiver = async (i: TestInstance): Promise<number | undefined> =>
-    (await sql(i, "SELECT pid FROM pg_stat_activity WHERE backend_type = 'walreceiver' AND wait_event = 'LibPQWalReceiverConnect'"))[0]?.pid;
+    (await sql(i, `SELECT pid FROM pg_stat_activity WHERE backend_type = 'walreceiver' AND wait_event = '${walReceiverConnectWaitEvent(PG_MAJOR)}'`))[0]?.pid;
   const primaryConninfo = (i: TestInstance, conninfo: string) => sql(i, `ALTER SYSTEM SET primary_conninfo = '${conninfo}'`).then(() => sql(i, 'SELECT pg_reload_conf()'));
 
   before(async () => {

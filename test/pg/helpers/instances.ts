@@ -1,8 +1,12 @@
 import { appendFile, chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run, runChecked } from '../../../src/exec/run.js';
+import { chooseMajor, debianBindir, installedMajors, parseWantedMajor } from '../../../src/pg/installation.js';
+import { initdbChecksumOptions } from '../../../src/pg/server-version.js';
 
-export const PG_BIN = '/usr/lib/postgresql/15/bin';
+/** The PostgreSQL these tests run: the one installed, or PGHA_PG_VERSION's when several are. */
+export const PG_MAJOR = chooseMajor(installedMajors(), parseWantedMajor(process.env.PGHA_PG_VERSION), 'PGHA_PG_VERSION=<major>');
+export const PG_BIN = debianBindir(PG_MAJOR);
 const PG_USER = 'postgres';
 
 /** One PostgreSQL instance of a test pair: its own data directory, socket directory and port. */
@@ -33,7 +37,7 @@ export interface PairOptions {
 }
 
 /**
- * A primary (initialised with data checksums) and a standby cloned from it by
+ * A primary (initialised with data checksums unless asked otherwise) and a standby cloned from it by
  * pg_basebackup, each reaching the other through its socket directory, with
  * application_name equal to the node name, both stopped cleanly at the end.
  */
@@ -50,7 +54,7 @@ export async function createPair(basePort: number, options: PairOptions = {}): P
   }
   await mkdir(join(base, 'state'));
   await chown(base, ...(await pgIds()));
-  await asPostgres(`${PG_BIN}/initdb`, ['-D', primary.datadir, ...(dataChecksums ? ['--data-checksums'] : []), '-U', PG_USER, '-A', 'trust']);
+  await asPostgres(`${PG_BIN}/initdb`, ['-D', primary.datadir, ...initdbChecksumOptions(PG_MAJOR, dataChecksums), '-U', PG_USER, '-A', 'trust']);
   await appendFile(join(primary.datadir, 'pg_hba.conf'), 'local replication all trust\n');
   await configure(primary, standby, walLogHints);
   await asPostgres(`${PG_BIN}/pg_ctl`, ['start', '-D', primary.datadir, '-w', '-l', join(base, 'node1.log')]);
