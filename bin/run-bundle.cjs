@@ -1,8 +1,8 @@
 'use strict';
 // Runs a dist/ bundle with a V8 code cache beside it (<bundle>.v8cache): every
 // agent action is a fresh process, and compiling the bundle is a large share
-// of its CPU time. Node >= 22 has module.enableCompileCache for this; Node 20
-// does not, hence vm.Script's cachedData. The cache is rebuilt whenever V8
+// of its CPU time. Node >= 22 has module.enableCompileCache for this; Node 18
+// and 20 do not, hence vm.Script's cachedData. The cache is rebuilt whenever V8
 // rejects it (another Node version) and is only an optimisation: any failure
 // to read or write it falls back to a plain compile.
 const fs = require('node:fs');

@@ -8,7 +8,7 @@
 # so dpkg-buildpackage's by-products (debian/pgha/, debian/files, the .changes
 # and .buildinfo files, written to the parent directory) stay under dist/deb/.
 #
-# Needs: nodejs >= 20, npm, dpkg-dev and debhelper (apt-get install dpkg-dev debhelper).
+# Needs: nodejs >= 18.19, npm, dpkg-dev and debhelper (apt-get install dpkg-dev debhelper).
 # Usage: scripts/build-deb.sh            (prints the path of the .deb on the last line)
 #        PGHA_SKIP_BUILD=1 scripts/build-deb.sh   (reuse dist/ as built by npm run build)
 set -euo pipefail
@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 
 for tool in node dpkg-buildpackage dh; do
   if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "build-deb: $tool is missing (apt-get install dpkg-dev debhelper; Node.js >= 20)" >&2
+    echo "build-deb: $tool is missing (apt-get install dpkg-dev debhelper; Node.js >= 18.19)" >&2
     exit 1
   fi
 done

@@ -41,7 +41,7 @@ export async function loadProgram(version) {
       outfile,
       bundle: true,
       platform: 'node',
-      target: 'node20',
+      target: 'node18',
       format: 'cjs',
       external: ['pg-native'],
       define: { __PGHA_VERSION__: JSON.stringify(version) },

@@ -18,7 +18,8 @@ await build({
   outExtension: { '.js': '.cjs' },
   bundle: true,
   platform: 'node',
-  target: 'node20',
+  // Debian 12's nodejs is 18.
+  target: 'node18',
   format: 'cjs',
   minify: true,
   keepNames: false,

@@ -1,8 +1,8 @@
-# Shared by scripts/test.sh and scripts/demo.sh: what a fresh Debian 12 machine
-# needs for pgha's tests and lab, installed only when missing. Sourced, not run.
+# Shared by scripts/test.sh and scripts/demo.sh: what a fresh Debian 12 or 13
+# machine needs for pgha's tests and lab, installed from Debian only when
+# missing. Sourced, not run.
 
 PGHA_PACKAGES=(
-  postgresql-15 postgresql-client-15          # the database, and pg_basebackup/pg_rewind/pg_waldump
   pacemaker pacemaker-cli-utils corosync      # the cluster stack the agent runs under
   pcs crmsh                                   # both configuration front ends (pgha configure emits either)
   resource-agents resource-agents-paf         # IPaddr2, ocf-tester, and PAF (the agent benchmarked against)
@@ -21,11 +21,30 @@ require_root() {
   fi
 }
 
-require_node20() {
-  if ! command -v node >/dev/null 2>&1 || ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)'; then
-    echo "pgha: Node.js 20 or later is required (found: $(node --version 2>/dev/null || echo none)); Debian 12's nodejs package is 18" >&2
+# Node.js and npm, from the distribution when missing (Debian 13 packages npm
+# separately; another nodejs, such as one that bundles npm, is kept as it is).
+install_node() {
+  local missing=()
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "pgha: installing ${missing[*]}"
+    apt_install "${missing[@]}"
+  fi
+}
+
+# Debian 12's nodejs is 18.19 or later (package.json's engines).
+require_node() {
+  if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 18 || (a === 18 && b >= 19) ? 0 : 1)'; then
+    echo "pgha: Node.js 18.19 or later is required (found: $(node --version 2>/dev/null || echo none))" >&2
     exit 1
   fi
+}
+
+apt_install() {
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
 install_packages() {
@@ -33,11 +52,11 @@ install_packages() {
   for pkg in "${PGHA_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
   done
+  # Any installed major version will do (pgha discovers it); else the distribution's own.
+  compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null || missing+=(postgresql postgresql-client)
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "pgha: installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    apt_install "${missing[@]}"
   fi
 }
 
@@ -49,7 +68,8 @@ build_pgha() {
 # Everything both entry points need before they do their own job.
 prepare_pgha() {
   require_root
-  require_node20
+  install_node
+  require_node
   install_packages
   build_pgha
 }

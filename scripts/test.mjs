@@ -1,4 +1,4 @@
-// Runs node's test runner over test/<suite>/**/*.test.ts (node 20 has no glob in --test).
+// Runs node's test runner over test/<suite>/**/*.test.ts (node 18 and 20 have no glob in --test).
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs as root on every VM (Debian 12), in order node1, node2, node3 (vagrant up --no-parallel).
-# Steps 1-4 of vagrant/README.md: packages (PostgreSQL 15, Pacemaker/Corosync, pcs,
-# fence-agents, Node.js 20 from NodeSource, the pgha .deb), name resolution, PostgreSQL
+# Runs as root on every VM (Debian 12 or 13), in order node1, node2, node3 (vagrant up --no-parallel).
+# Steps 1-4 of vagrant/README.md: packages (PostgreSQL, Pacemaker/Corosync, pcs,
+# fence-agents, Node.js, all from Debian; the pgha .deb), name resolution, PostgreSQL
 # configured for streaming replication. The primary (PGHA_PRIMARY) keeps running under
 # systemd until provision-cluster.sh hands it to Pacemaker; the standbys are cloned
 # from it with pg_basebackup and left stopped.
@@ -16,10 +16,6 @@ set -euo pipefail
 HACLUSTER_PASSWORD="${PGHA_HACLUSTER_PASSWORD:-pgha-demo-hacluster}"
 REPLICATION_PASSWORD="${PGHA_REPLICATION_PASSWORD:-pgha-demo-replication}"
 POSTGRES_PASSWORD="${PGHA_POSTGRES_PASSWORD:-pgha-demo-postgres}"
-PG_MAJOR=15
-PG_CONF="/etc/postgresql/$PG_MAJOR/main"
-PG_DATA="/var/lib/postgresql/$PG_MAJOR/main"
-PG_BIN="/usr/lib/postgresql/$PG_MAJOR/bin"
 me="$(hostname -s)"
 export DEBIAN_FRONTEND=noninteractive
 
@@ -29,16 +25,14 @@ subnet="${ADDR[$me]%.*}.0/24"
 
 echo "== 1. packages"
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends ca-certificates curl gnupg >/dev/null
-# Debian 12 ships Node.js 18; pgha needs 20 or later: NodeSource's nodejs package.
-if ! dpkg --compare-versions "$(dpkg-query -W -f='${Version}' nodejs 2>/dev/null || echo 0)" ge 20; then
-  curl -fsSL https://deb.nodesource.com/gpgkey/nodesource-repo.gpg.key | gpg --dearmor --yes -o /usr/share/keyrings/nodesource.gpg
-  echo 'deb [signed-by=/usr/share/keyrings/nodesource.gpg] https://deb.nodesource.com/node_20.x nodistro main' >/etc/apt/sources.list.d/nodesource.list
-  apt-get update -qq
-fi
+# Debian's own nodejs (18.19+ on Debian 12, 20 on Debian 13) and PostgreSQL (15 on 12, 17 on 13).
 apt-get install -y -qq --no-install-recommends \
-  nodejs "postgresql-$PG_MAJOR" pacemaker pacemaker-cli-utils corosync pcs resource-agents fence-agents >/dev/null
+  nodejs postgresql pacemaker pacemaker-cli-utils corosync pcs resource-agents fence-agents >/dev/null
 apt-get install -y -qq --no-install-recommends /tmp/pgha.deb >/dev/null
+PG_MAJOR="$(dpkg-query -W -f='${Depends}' postgresql | grep -o 'postgresql-[0-9]*' | head -n1 | cut -d- -f2)"
+PG_CONF="/etc/postgresql/$PG_MAJOR/main"
+PG_DATA="/var/lib/postgresql/$PG_MAJOR/main"
+PG_BIN="/usr/lib/postgresql/$PG_MAJOR/bin"
 pgha --version
 
 echo "== 2. names, the hacluster user (pcs authenticates with it), no default cluster"

@@ -1,4 +1,4 @@
-import './node20-navigator.js';
+import './navigator-shim.js';
 import type { OcfEnvironment } from '../ocf/environment.js';
 import { OcfError, type OcfExitCode } from '../ocf/exit-codes.js';
 import type { Logger } from '../ocf/log.js';

@@ -1,5 +1,5 @@
 // The Debian package end to end: scripts/build-deb.sh builds it, apt-get installs it
-// (the real dependency check: nodejs >= 20 and pacemaker-cli-utils from this machine's
+// (the real dependency check: nodejs >= 18.19 and pacemaker-cli-utils from this machine's
 // dpkg database), Pacemaker's own tools read the agents it ships, and apt-get remove
 // then purge leave nothing behind, V8 code caches included.
 //
@@ -15,11 +15,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { INSTALL_PATHS } from '../../src/cli/commands/install.js';
 import { Sandbox } from './sandbox.js';
 
-const REPO = resolve(import.meta.dirname, '..', '..');
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
 /** Paths only the package creates: they must not appear on the host. */
 const PACKAGE_ONLY = ['/usr/share/doc/pgha', '/usr/share/man/man8/pgha.8.gz', '/usr/share/man/man7/ocf_pgha_postgresql.7.gz', '/var/lib/dpkg/info/pgha.list'];
@@ -59,7 +60,7 @@ describe('pgha Debian package', { timeout: 900_000 }, () => {
     assert.equal(field('Version'), VERSION);
     assert.equal(field('Architecture'), 'all');
     const depends = field('Depends');
-    assert.match(depends, /(^|, )nodejs \(>= 20\)(,|$)/, depends);
+    assert.match(depends, /(^|, )nodejs \(>= 18\.19\)(,|$)/, depends);
     const lintian = spawnSync('lintian', ['--fail-on', 'error,warning', deb], { encoding: 'utf8', timeout: 300_000 });
     assert.equal(lintian.status, 0, `lintian:\n${lintian.stdout}${lintian.stderr}`);
   });

@@ -6,10 +6,11 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { FENCE_AGENTS, INSTALL_PATHS, installPgha } from '../../src/cli/commands/install.js';
 
-const REPO = resolve(import.meta.dirname, '..', '..');
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 function fakeBuildTree(): string {
   const root = mkdtempSync(join(tmpdir(), 'pgha-root-'));

@@ -7,11 +7,12 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 // @ts-expect-error: plain ESM script without types
 import { buildManPages, esc } from '../../scripts/build-man.mjs';
 
-const REPO = resolve(import.meta.dirname, '..', '..');
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const node = (file: string, args: string[]) => execFileSync(process.execPath, [join(REPO, file), ...args], { encoding: 'utf8' });
 
 describe('manual pages', () => {

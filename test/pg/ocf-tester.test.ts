@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { run } from '../../src/exec/run.js';
 import { installPgha, INSTALL_PATHS } from '../../src/cli/commands/install.js';
 import { createPair, PG_BIN, type TestPair } from './helpers/instances.js';
 
-const REPO = join(import.meta.dirname, '..', '..');
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
  * resource-agents' ocf-tester against the installed agent. It passes every

@@ -1,7 +1,8 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { run } from '../../../src/exec/run.js';
 
-export const AGENT = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..', '..', 'ocf', 'postgresql.cjs');
+export const AGENT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'ocf', 'postgresql.cjs');
 
 export interface AgentResult {
   code: number;

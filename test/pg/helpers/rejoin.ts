@@ -1,7 +1,8 @@
 // What the rejoin tests share: pairs whose old primary diverged in a failover with lost writes.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { run } from '../../../src/exec/run.js';
 import { OCF } from '../../../src/ocf/exit-codes.js';
 import { withConnection } from '../../../src/pg/sql.js';
@@ -9,7 +10,7 @@ import type { AgentResult } from './agent.js';
 import type { TestInstance } from './instances.js';
 
 export const CLONE = { OCF_RESKEY_CRM_meta_clone_max: '2', OCF_RESKEY_CRM_meta_promoted_max: '1', OCF_RESKEY_CRM_meta_notify: 'true' };
-export const CLI = join(import.meta.dirname, '..', '..', '..', 'dist', 'pgha.cjs');
+export const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'dist', 'pgha.cjs');
 
 /** An agent action on one instance of a pair, with extra OCF_RESKEY_* variables. */
 export type Act = (action: string, instance: TestInstance, extra?: Record<string, string>) => Promise<AgentResult>;

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { run } from '../../../src/exec/run.js';
 import { ACTIONS, agentMetadata } from '../../../src/agent/metadata.js';
 import { PARAMETERS } from '../../../src/agent/params.js';
 
-const RNG = join(import.meta.dirname, '..', '..', 'fixtures', 'ra-api-1.1.rng');
+const RNG = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'ra-api-1.1.rng');
 
 describe('agent meta-data', () => {
   it('is valid against the OCF 1.1 RelaxNG schema', async () => {

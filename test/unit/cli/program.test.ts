@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { run } from '../../../src/exec/run.js';
 import { EXIT } from '../../../src/cli/errors.js';
 
-const CLI = join(import.meta.dirname, '..', '..', '..', 'src', 'cli', 'main.ts');
-const pgha = (...args: string[]) => run(process.execPath, ['--import', 'tsx', CLI, ...args], { timeoutMs: 60_000, cwd: join(import.meta.dirname, '..', '..', '..') });
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'src', 'cli', 'main.ts');
+const pgha = (...args: string[]) => run(process.execPath, ['--import', 'tsx', CLI, ...args], { timeoutMs: 60_000, cwd: join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..') });
 
 describe('pgha command tree', () => {
   it('a bad flag on any subcommand is a usage error (exit 2) with a hint, no stack trace', async () => {

@@ -3,12 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { agentMetadata } from '../../../src/agent/metadata.js';
 // @ts-expect-error: plain ESM script without types
 import { renderParameters } from '../../../scripts/build-docs.mjs';
 
-const REPO = resolve(import.meta.dirname, '..', '..', '..');
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const doc = readFileSync(resolve(REPO, 'docs', 'parameters.md'), 'utf8');
 
 test('docs/parameters.md documents exactly the parameters of the meta-data', async () => {

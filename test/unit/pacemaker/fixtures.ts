@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { RunOptions, RunResult } from '../../../src/exec/run.js';
 
-const DIR = resolve(import.meta.dirname, '..', '..', 'fixtures', 'pacemaker');
+const DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'pacemaker');
 export const fixture = (name: string) => readFileSync(join(DIR, name), 'utf8');
 
 export const ok = (command: string, stdout: string): RunResult => ({ command, exitCode: 0, stdout, stderr: '', timedOut: false });

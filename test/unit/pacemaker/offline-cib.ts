@@ -1,12 +1,13 @@
 // Helpers for tests that feed pgha's generated commands to the real pcs / crmsh / crm_verify offline.
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { run, type RunResult } from '../../../src/exec/run.js';
 import type { Step } from '../../fixtures/pacemaker/with-test-agent.js';
 
 export type { Step };
-const REPO = resolve(import.meta.dirname, '..', '..', '..');
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 export const tempDir = () => mkdtemp(join(tmpdir(), 'pgha-test-'));
 
