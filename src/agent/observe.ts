@@ -38,7 +38,10 @@ export async function observe(ctx: AgentContext): Promise<Observation> {
   }
   const { datadir, bindir } = ctx.params;
   const hasControl = existsSync(join(datadir, 'global', 'pg_control'));
-  const control = hasControl ? await readControldata(bindir, datadir) : undefined;
+  const control = hasControl ? await readControldata(bindir, datadir).catch((error: unknown) => {
+    // The SQL failure is usually the one that explains the other.
+    throw new Error(`PostgreSQL did not answer SQL (${sqlError}), then ${error instanceof Error ? error.message : String(error)}`);
+  }) : undefined;
   const postmaster = await runningPostmasterPid(datadir);
   if (postmaster !== undefined && (await processState(postmaster)) === STOPPED_BY_SIGNAL) {
     // Frozen: it will not settle by itself, whatever pg_control says.

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { getProcessDeadline } from '../exec/run.js';
+import { adoptConnectedSocket, canSwitchCredentials, connectUnixSocketAs } from '../exec/socket-as-user.js';
 
 /** How the agent reaches its local instance (PAF's pghost/pgport/system_user). */
 export interface ConnectionTarget {
@@ -16,12 +17,14 @@ export type SqlClient = Pick<pg.Client, 'query'>;
 
 /**
  * Runs `fn` with a connection, always closed afterwards. On a Unix socket
- * while running as root, the connection is made with the effective uid/gid of
- * the instance's OS user, so `peer` authentication sees that user (PAF runs
- * psql under that euid for the same reason); no password is involved.
+ * while running as root, the connection is made with the credentials of the
+ * instance's OS user, so `peer` authentication sees that user (PAF runs psql
+ * as that user for the same reason); no password is involved.
  */
 export async function withConnection<T>(target: ConnectionTarget, fn: (client: SqlClient) => Promise<T>): Promise<T> {
   const budget = Math.max(100, Math.min(target.connectTimeoutMs ?? 5_000, getProcessDeadline().remainingMs() - 500));
+  const peer = connectsAsPeer(target);
+  const socket = peer && !canSwitchCredentials() ? adoptConnectedSocket(await connectUnixSocketAs(`${target.host}/.s.PGSQL.${target.port}`, target.user, budget)) : undefined;
   const client = new pg.Client({
     host: target.host,
     port: target.port,
@@ -31,11 +34,12 @@ export async function withConnection<T>(target: ConnectionTarget, fn: (client: S
     connectionTimeoutMillis: budget,
     statement_timeout: target.statementTimeoutMs ?? Math.max(1_000, budget),
     query_timeout: (target.statementTimeoutMs ?? Math.max(1_000, budget)) + 500,
+    ...(socket ? { stream: () => socket } : {}),
   });
   client.on('error', () => {
     /* reported through the pending query or connect promise */
   });
-  const connected = asPeer(target, () => client.connect());
+  const connected = peer && !socket ? asUser(target.user, () => client.connect()) : client.connect();
   try {
     await connected;
     return await fn(client);
@@ -44,12 +48,12 @@ export async function withConnection<T>(target: ConnectionTarget, fn: (client: S
   }
 }
 
-function asPeer<T>(target: ConnectionTarget, connect: () => T): T {
-  const isSocket = target.host.startsWith('/');
-  if (!isSocket || process.geteuid?.() !== 0 || target.user === 'root') return connect();
+const connectsAsPeer = (target: ConnectionTarget) => target.host.startsWith('/') && process.geteuid?.() === 0 && target.user !== 'root';
+
+function asUser<T>(user: string, connect: () => T): T {
   // connect() on a Unix socket is issued synchronously, so the switch lasts only that call.
-  process.setegid!(target.user);
-  process.seteuid!(target.user);
+  process.setegid!(user);
+  process.seteuid!(user);
   try {
     return connect();
   } finally {
