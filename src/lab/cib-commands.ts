@@ -94,14 +94,16 @@ export function clusterCommands(spec: ClusterSpec, cibFile: string): string[][] 
       'op', 'monitor', `interval=${ops.promotedMonitor}`, 'timeout=10s', 'role=Promoted', ...(ops.onFail ? [`on-fail=${ops.onFail.promotedMonitor}`] : []),
       'op', 'monitor', `interval=${ops.unpromotedMonitor}`, 'timeout=10s', 'role=Unpromoted',
       'op', 'notify', 'timeout=60s',
-      'promotable', 'notify=true', 'promoted-max=1', 'promoted-node-max=1',
+      'promotable',
     ),
+    // On the clone itself: the one form pcs 0.11 and 0.12 both accept without a warning (as pgha configure).
+    pcs('resource', 'meta', CLONE, 'notify=true', 'promoted-max=1', 'promoted-node-max=1'),
     pcs(
       'resource', 'create', VIP_RESOURCE, 'ocf:heartbeat:IPaddr2',
       `ip=${spec.vip}`, `cidr_netmask=${spec.cidrNetmask}`, `nic=${spec.nic}`,
       'op', 'monitor', 'interval=10s',
     ),
-    pcs('constraint', 'colocation', 'add', VIP_RESOURCE, 'with', 'Promoted', CLONE, 'INFINITY'),
+    pcs('constraint', 'colocation', 'add', VIP_RESOURCE, 'with', 'Promoted', CLONE, 'score=INFINITY'),
     // Asymmetric: the VIP stays on the primary while it demotes, so standbys receive its shutdown checkpoint.
     pcs('constraint', 'order', 'promote', CLONE, 'then', 'start', VIP_RESOURCE, 'symmetrical=false', 'kind=Mandatory'),
     pcs('constraint', 'order', 'demote', CLONE, 'then', 'stop', VIP_RESOURCE, 'symmetrical=false', 'kind=Mandatory'),

@@ -132,12 +132,16 @@ export function buildPcsPlan(o: ConfigureOptions, cibFile = DEFAULT_CIB_FILE): C
     { argv: ['pcs', 'cluster', 'cib', cibFile] },
     f('resource', 'defaults', 'update', ...pairs(d.resourceDefaults)),
     f('property', 'set', ...pairs(d.properties)),
-    f('resource', 'create', d.resource, AGENT, ...pairs(d.params), ...ops(d), 'promotable', ...pairs(d.cloneMeta.filter(([k]) => k !== 'promotable'))),
+    // Clone meta set on the clone itself: pcs 0.12 deprecates it after `promotable` without `meta`,
+    // and `promotable meta` there means the primitive's meta unless --future, which 0.11 lacks.
+    f('resource', 'create', d.resource, AGENT, ...pairs(d.params), ...ops(d), 'promotable'),
+    f('resource', 'meta', d.clone, ...pairs(d.cloneMeta.filter(([k]) => k !== 'promotable'))),
   ];
   if (d.vip) {
     commands.push(
       f('resource', 'create', d.vip.id, VIP_AGENT, ...pairs(d.vip.params), 'op', 'monitor', 'interval=10s', 'timeout=20s'),
-      f('constraint', 'colocation', 'add', d.vip.id, 'with', 'Promoted', d.clone, 'INFINITY'),
+      // score=: a bare score is deprecated in pcs 0.12; 0.11 accepts both.
+      f('constraint', 'colocation', 'add', d.vip.id, 'with', 'Promoted', d.clone, 'score=INFINITY'),
       f('constraint', 'order', 'promote', d.clone, 'then', 'start', d.vip.id, 'symmetrical=false', 'kind=Mandatory'),
       f('constraint', 'order', 'demote', d.clone, 'then', 'stop', d.vip.id, 'symmetrical=false', 'kind=Mandatory'),
     );

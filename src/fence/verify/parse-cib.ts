@@ -19,6 +19,24 @@ function nvpairs(node: XmlNode | undefined, setName: string): Record<string, str
   return out;
 }
 
+/**
+ * Pacemaker 3.0.2 names the stonith-* cluster options fencing-* and keeps the
+ * old names as aliases. The model uses the old names (what every supported
+ * Pacemaker reads), each with the new name's value when that is set.
+ */
+const FENCING_RENAMES: readonly [string, string][] = [
+  ['fencing-enabled', 'stonith-enabled'],
+  ['fencing-action', 'stonith-action'],
+  ['fencing-timeout', 'stonith-timeout'],
+  ['fencing-watchdog-timeout', 'stonith-watchdog-timeout'],
+];
+
+export function withFencingAliases(properties: Record<string, string>): Record<string, string> {
+  const out = { ...properties };
+  for (const [current, old] of FENCING_RENAMES) if (properties[current] !== undefined) out[old] = properties[current];
+  return out;
+}
+
 /** Parses CIB XML (`cibadmin -Q`, or a file) into the fencing-relevant model. */
 export async function parseCib(xml: string): Promise<Omit<ClusterModel, 'corosync' | 'sbd' | 'dynamicTargets'>> {
   const doc = (await parseStringPromise(xml, { explicitArray: true })) as { cib?: XmlNode };
@@ -76,7 +94,7 @@ export async function parseCib(xml: string): Promise<Omit<ClusterModel, 'corosyn
   return {
     nodes,
     nodeAttributes,
-    properties: nvpairs(child(config, 'crm_config'), 'cluster_property_set'),
+    properties: withFencingAliases(nvpairs(child(config, 'crm_config'), 'cluster_property_set')),
     rscDefaults: nvpairs(child(config, 'rsc_defaults'), 'meta_attributes'),
     devices,
     locations,

@@ -26,7 +26,7 @@ test('without --apply: prints the plan and runs nothing', async () => {
   await configureAction(raw, { out: (t) => out.push(t), runner });
   assert.equal(calls.length, 0);
   const lines = out.join('').trimEnd().split('\n');
-  assert.equal(lines.length, 9);
+  assert.equal(lines.length, 10);
   assert.equal(lines[0], 'pcs cluster cib pgha-cib.xml');
 });
 
@@ -34,13 +34,13 @@ test('--apply runs every command in order on a private CIB copy, then pushes it'
   const out: string[] = [];
   const { calls, runner } = recorder();
   await configureAction({ ...raw, apply: true }, { out: (t) => out.push(t), runner });
-  assert.equal(calls.length, 9);
+  assert.equal(calls.length, 10);
   const cib = calls[0]!.args[2]!;
   assert.match(cib, /\/pgha-configure-[^/]+\/cib\.xml$/);
   assert.ok(calls.slice(1, -1).every((c) => c.file === 'pcs' && c.args[0] === '-f' && c.args[1] === cib));
   assert.deepEqual(calls.at(-1)!.args, ['cluster', 'cib-push', cib, '--config']);
   assert.ok(calls.every((c) => (c.options?.timeoutMs ?? 0) > 0));
-  assert.equal(out.filter((l) => l.startsWith('+ ')).length, 9);
+  assert.equal(out.filter((l) => l.startsWith('+ ')).length, 10);
 });
 
 test('--apply stops at the first failure and reports its output', async () => {

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { checkStonithEnabled } from '../../../src/fence/verify/checks/cluster-properties.ts';
 import { checkSbd } from '../../../src/fence/verify/checks/sbd.ts';
-import { checkTopology } from '../../../src/fence/verify/checks/topology.ts';
+import { checkTopology, pcsLevelTarget } from '../../../src/fence/verify/checks/topology.ts';
+import { withFencingAliases } from '../../../src/fence/verify/parse-cib.ts';
 import type { ClusterModel, FenceDevice } from '../../../src/fence/verify/cluster-model.ts';
 import { devicePlacement, deviceTargets, parseHostMap } from '../../../src/fence/verify/device-reach.ts';
 import { parseDurationMs } from '../../../src/fence/verify/duration.ts';
@@ -106,5 +108,29 @@ describe('sbd and topology checks', () => {
     assert.ok(findings.some((f) => f.verdict === 'FAIL' && /also used by l1/.test(f.message)));
     assert.ok(findings.some((f) => f.verdict === 'FAIL' && /do not exist: kdump/.test(f.message)));
     assert.ok(findings.some((f) => f.verdict === 'WARN' && f.subject === 'level l3'));
+  });
+
+  it('advises removing a level in the syntax pcs 0.11 and 0.12 both accept (target keyword)', () => {
+    const m = model({ devices: [], levels: [{ id: 'l2', index: 2, devices: ['kdump'], target: 'node1' }] });
+    assert.ok(checkTopology(m).some((f) => f.fix?.startsWith('pcs stonith level remove 2 target node1,')), JSON.stringify(checkTopology(m)));
+    assert.equal(pcsLevelTarget({ targetPattern: '^db-' }), 'regexp%^db-');
+    assert.equal(pcsLevelTarget({ targetAttribute: 'rack', targetValue: '1' }), 'attrib%rack=1');
+  });
+});
+
+describe('fencing-* option names (Pacemaker 3.0.2)', () => {
+  it('reads the new names as the old ones, the new winning when both are set', () => {
+    assert.deepEqual(withFencingAliases({ 'stonith-enabled': 'true', 'stonith-timeout': '60s' }), { 'stonith-enabled': 'true', 'stonith-timeout': '60s' });
+    assert.deepEqual(
+      withFencingAliases({ 'fencing-enabled': 'false', 'fencing-timeout': '90s', 'fencing-action': 'off', 'fencing-watchdog-timeout': '10s', 'stonith-timeout': '60s' }),
+      {
+        'fencing-enabled': 'false', 'fencing-timeout': '90s', 'fencing-action': 'off', 'fencing-watchdog-timeout': '10s',
+        'stonith-enabled': 'false', 'stonith-timeout': '90s', 'stonith-action': 'off', 'stonith-watchdog-timeout': '10s',
+      },
+    );
+  });
+  it('a cluster that disabled fencing under the new name fails the check', () => {
+    const m = model({ devices: [device('ipmi-1', { pcmk_host_list: 'node1' })], properties: withFencingAliases({ 'fencing-enabled': 'false' }) });
+    assert.equal(checkStonithEnabled(m)[0]!.verdict, 'FAIL');
   });
 });

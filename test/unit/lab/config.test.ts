@@ -42,7 +42,8 @@ describe('cluster commands (pcs)', () => {
   });
 
   it('creates a promotable clone with notify and one promoted instance, with the chosen agent', () => {
-    assert.ok(joined('paf').some((c) => c.includes('resource create pgsqld ocf:heartbeat:pgsqlms') && c.endsWith('promotable notify=true promoted-max=1 promoted-node-max=1')));
+    assert.ok(joined('paf').some((c) => c.includes('resource create pgsqld ocf:heartbeat:pgsqlms') && c.endsWith(' promotable')));
+    assert.ok(joined('paf').some((c) => c.endsWith(`resource meta ${CLONE} notify=true promoted-max=1 promoted-node-max=1`)), 'on the clone: pcs 0.11 and 0.12 accept it without a warning');
     assert.ok(joined('pgha').some((c) => c.includes('resource create pgsqld ocf:pgha:postgresql bindir=/usr/lib/postgresql/15/bin pgdata=/var/lib/postgresql/15/lab')));
   });
 
@@ -60,7 +61,7 @@ describe('cluster commands (pcs)', () => {
 
   it('colocates the VIP with the promoted instance, ordered asymmetrically after promote and before demote', () => {
     const cmds = joined('paf');
-    assert.ok(cmds.some((c) => c.endsWith(`colocation add ${VIP_RESOURCE} with Promoted ${CLONE} INFINITY`)));
+    assert.ok(cmds.some((c) => c.endsWith(`colocation add ${VIP_RESOURCE} with Promoted ${CLONE} score=INFINITY`)));
     assert.ok(cmds.some((c) => c.endsWith(`order promote ${CLONE} then start ${VIP_RESOURCE} symmetrical=false kind=Mandatory`)));
     assert.ok(cmds.some((c) => c.endsWith(`order demote ${CLONE} then stop ${VIP_RESOURCE} symmetrical=false kind=Mandatory`)));
     assert.ok(cmds.some((c) => c.includes('resource defaults update migration-threshold=5 resource-stickiness=10')));

@@ -32,6 +32,8 @@ for (const nodes of ['node1,node2,node3', 'node1,node2']) {
     const results = await runWithTestAgent([...emptyCibWithFencing(cib, nodes), ...body, { argv: ['crm_verify', '-x', cib, '-V'] }]);
     assert.equal(results.length, body.length + 3, transcript(results));
     assert.ok(results.every((r) => r.exitCode === 0), transcript(results));
+    // pcs 0.12 deprecates forms 0.11 accepted; the plan uses none of them.
+    assert.ok(results.every((r) => !/deprecat/i.test(r.stderr + r.stdout)), transcript(results));
     const xml = await readFile(cib, 'utf8');
     assertConfiguration(xml, nodes.split(',').length === 2);
   });

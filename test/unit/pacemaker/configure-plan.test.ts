@@ -19,7 +19,7 @@ const PG_OPS = [
   'op', 'monitor', 'interval=4s', 'role=Unpromoted', 'timeout=10s',
 ];
 
-test('pcs plan for 3 nodes: copy of the CIB, clone with recommended operations, VIP and constraints, one push', () => {
+test('pcs plan for 3 nodes: copy of the CIB, clone with recommended operations, VIP and constraints, one push, in syntax pcs 0.11 and 0.12 both accept without warnings', () => {
   const plan = buildPcsPlan(parse(base), 'cib.xml');
   assert.deepEqual(plan.commands.map((c) => c.argv), [
     ['pcs', 'cluster', 'cib', 'cib.xml'],
@@ -27,11 +27,11 @@ test('pcs plan for 3 nodes: copy of the CIB, clone with recommended operations, 
     ['pcs', '-f', 'cib.xml', 'property', 'set', 'stonith-enabled=true'],
     ['pcs', '-f', 'cib.xml', 'resource', 'create', 'pgsqld', 'ocf:pgha:postgresql',
       'bindir=/usr/lib/postgresql/15/bin', 'pgdata=/etc/postgresql/15/main', 'datadir=/var/lib/postgresql/15/main',
-      ...PG_OPS,
-      'promotable', 'notify=true', 'promoted-max=1', 'promoted-node-max=1', 'clone-node-max=1', 'interleave=true'],
+      ...PG_OPS, 'promotable'],
+    ['pcs', '-f', 'cib.xml', 'resource', 'meta', 'pgsqld-clone', 'notify=true', 'promoted-max=1', 'promoted-node-max=1', 'clone-node-max=1', 'interleave=true'],
     ['pcs', '-f', 'cib.xml', 'resource', 'create', 'pgsqld-vip', 'ocf:heartbeat:IPaddr2', 'ip=10.20.0.100', 'cidr_netmask=24',
       'op', 'monitor', 'interval=10s', 'timeout=20s'],
-    ['pcs', '-f', 'cib.xml', 'constraint', 'colocation', 'add', 'pgsqld-vip', 'with', 'Promoted', 'pgsqld-clone', 'INFINITY'],
+    ['pcs', '-f', 'cib.xml', 'constraint', 'colocation', 'add', 'pgsqld-vip', 'with', 'Promoted', 'pgsqld-clone', 'score=INFINITY'],
     ['pcs', '-f', 'cib.xml', 'constraint', 'order', 'promote', 'pgsqld-clone', 'then', 'start', 'pgsqld-vip', 'symmetrical=false', 'kind=Mandatory'],
     ['pcs', '-f', 'cib.xml', 'constraint', 'order', 'demote', 'pgsqld-clone', 'then', 'stop', 'pgsqld-vip', 'symmetrical=false', 'kind=Mandatory'],
     ['pcs', 'cluster', 'cib-push', 'cib.xml', '--config'],
@@ -42,7 +42,8 @@ test('pcs plan for 3 nodes: copy of the CIB, clone with recommended operations, 
 test('two nodes: priority on the clone and priority-fencing-delay', () => {
   const plan = buildPcsPlan(parse({ ...base, nodes: 'a,b' }), 'x.xml');
   assert.deepEqual(plan.commands[2]!.argv.slice(3), ['property', 'set', 'stonith-enabled=true', 'priority-fencing-delay=10s']);
-  assert.equal(plan.commands[3]!.argv.at(-1), 'priority=10');
+  assert.deepEqual(plan.commands[4]!.argv.slice(3, 6), ['resource', 'meta', 'pgsqld-clone']);
+  assert.equal(plan.commands[4]!.argv.at(-1), 'priority=10');
   const crm = buildCrmPlan(parse({ ...base, nodes: 'a,b', tool: 'crm' })).commands[0]!.input!;
   assert.match(crm, /^property stonith-enabled=true priority-fencing-delay=10s$/m);
   assert.match(crm, /^clone pgsqld-clone pgsqld meta promotable=true .* interleave=true priority=10$/m);
@@ -64,7 +65,7 @@ test('every agent parameter is passed through, in PAF names; custom resource nam
   const text = formatPlan(buildPcsPlan(o));
   assert.match(text, / 'start_opts=-c config_file=\/etc\/postgresql\/15\/main\/postgresql.conf' /);
   assert.match(text, /resource create pg-vip ocf:heartbeat:IPaddr2 ip=10.20.0.100 cidr_netmask=24 nic=eth1 /);
-  assert.match(text, /constraint colocation add pg-vip with Promoted pg-clone INFINITY/);
+  assert.match(text, /constraint colocation add pg-vip with Promoted pg-clone score=INFINITY/);
   assert.match(text, /^pcs cluster cib-push pgha-cib.xml --config$/m);
 });
 
@@ -91,7 +92,7 @@ test('crm plan: one crm configure session whose script ends in commit', () => {
 test('without --vip: no VIP and no constraints', () => {
   const { vip: _vip, ...noVip } = base;
   const pcs = buildPcsPlan(parse(noVip)).commands.map((c) => c.argv.join(' '));
-  assert.equal(pcs.length, 5);
+  assert.equal(pcs.length, 6);
   assert.ok(!pcs.some((c) => c.includes('IPaddr2') || c.includes('constraint')));
   assert.doesNotMatch(buildCrmPlan(parse({ ...noVip, tool: 'crm' })).commands[0]!.input!, /IPaddr2|colocation|order/);
 });
@@ -104,7 +105,7 @@ test('--vip-resource names the IPaddr2 resource and its constraints', () => {
 });
 
 test('IPv6 VIP is split into ip and cidr_netmask', () => {
-  const argv = buildPcsPlan(parse({ ...base, vip: 'fd00::10/64' })).commands[4]!.argv;
+  const argv = buildPcsPlan(parse({ ...base, vip: 'fd00::10/64' })).commands[5]!.argv;
   assert.deepEqual(argv.slice(7, 9), ['ip=fd00::10', 'cidr_netmask=64']);
 });
 

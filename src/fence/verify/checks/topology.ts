@@ -29,7 +29,7 @@ export function checkTopology(model: ClusterModel): Finding[] {
     if (seen.has(key)) findings.push(fail(id, subject, `index ${level.index} for ${who} is also used by ${seen.get(key)}`, 'give each level of a target its own index (1-9)'));
     seen.set(key, level.id);
     const missing = level.devices.filter((d) => !devices.has(d));
-    if (missing.length > 0) findings.push(fail(id, subject, `level ${level.index} for ${who} names device(s) that do not exist: ${missing.join(', ')}`, `pcs stonith level remove ${level.index} ${who}, then add it with existing devices`));
+    if (missing.length > 0) findings.push(fail(id, subject, `level ${level.index} for ${who} names device(s) that do not exist: ${missing.join(', ')}`, `pcs stonith level remove ${level.index} target ${pcsLevelTarget(level)}, then add it with existing devices`));
     const matched = nodes.filter((n) => levelsFor(n, model).includes(level));
     if (matched.length === 0) {
       findings.push(warn(id, subject, `level ${level.index} (${who}) matches no cluster node`, 'fix the level target (node name, pattern or attribute)'));
@@ -42,4 +42,11 @@ export function checkTopology(model: ClusterModel): Finding[] {
   }
   if (!findings.some((f) => f.verdict !== 'PASS')) findings.push(pass(id, CLUSTER, `${model.levels.length} fencing level(s) consistent`));
   return findings;
+}
+
+/** A level's target as pcs writes it (`target` keyword: pcs 0.11 and 0.12; 0.12 removed the bare form). */
+export function pcsLevelTarget(level: Pick<FencingLevel, 'target' | 'targetPattern' | 'targetAttribute' | 'targetValue'>): string {
+  if (level.target !== undefined) return level.target;
+  if (level.targetPattern !== undefined) return `regexp%${level.targetPattern}`;
+  return `attrib%${level.targetAttribute}=${level.targetValue}`;
 }
