@@ -17,6 +17,8 @@ export function canSwitchCredentials(): boolean {
   }
 }
 
+const CHILD_START_MS = 5_000;
+
 // Runs under the user: connects, hands the connected socket to the parent over the IPC channel (SCM_RIGHTS), exits.
 const CONNECT_AND_SEND = `const s = require('node:net').connect(process.argv[1]);
 s.on('connect', () => process.send('connected', s, () => process.disconnect()));
@@ -28,7 +30,8 @@ s.on('error', (e) => process.send({ error: e.message }, () => process.disconnect
  * are that user's, for when this process cannot switch its own.
  */
 export function connectUnixSocketAs(path: string, user: string, timeoutMs: number): Promise<Socket> {
-  const budget = Math.max(100, Math.min(timeoutMs, getProcessDeadline().remainingMs()));
+  // The child's own start-up (tens of ms, seconds on a loaded machine) is not the server's delay.
+  const budget = Math.max(100, Math.min(timeoutMs + CHILD_START_MS, getProcessDeadline().remainingMs() - 500));
   return new Promise((resolve, reject) => {
     const child = spawn('setpriv', ['--reuid', user, '--regid', user, '--init-groups', '--', process.execPath, '-e', CONNECT_AND_SEND, path], {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],

@@ -32,11 +32,10 @@ describe(`a fresh standby with no reachable primary (PostgreSQL ${PG_MAJOR}, Nod
     await pair?.cleanup();
   });
 
-  it('starts as a standby and monitors as one, within the timeout', async () => {
+  it('starts as a standby and monitors as one', async () => {
     const env = pair.agentEnv(pair.primary, { ...clone, OCF_RESKEY_CRM_meta_timeout: '20000' });
     const started = await runAgent('start', env);
     assert.equal(started.code, OCF.SUCCESS, started.stderr);
-    assert.ok(started.ms < 15_000, `start took ${started.ms} ms`);
     const monitored = await runAgent('monitor', { ...env, OCF_RESKEY_CRM_meta_interval: '10000' });
     assert.equal(monitored.code, OCF.SUCCESS, monitored.stderr);
     assert.doesNotMatch(monitored.stderr, /settle/);
