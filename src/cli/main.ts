@@ -23,6 +23,7 @@ async function main(): Promise<number> {
 }
 
 /** An error's lines, each cleaned (secrets, control characters, length) as the agent's log lines are. */
-const cleanLines = (text: string) => text.split('\n').map((line) => cleanLine(line)).join('\n');
+// Each line cleaned on its own, its indentation kept (lists in refusals are indented).
+const cleanLines = (text: string) => text.split('\n').map((line) => `${/^ */.exec(line)![0]}${cleanLine(line)}`).join('\n');
 
 main().then((code) => process.exit(code));

@@ -87,19 +87,34 @@ export function vipOnTwo(samples: readonly VipSample[]): Violation[] {
 }
 
 /**
+ * How long standbys may keep following a node after another became primary.
+ * In a switchover or an in-place recovery they reconnect through the VIP,
+ * which stays on the demoted node until the promotion is done, and follow the
+ * new primary once it moves (2-3 s in the lab, more under load): harmless, the
+ * demoted node's history is the new primary's. Following a node for longer is
+ * what a standby stuck on a diverged or isolated node does.
+ */
+export const CASCADE_GRACE_MS = 15_000;
+
+/**
  * A standby streaming from a node that is not the primary while another node
  * is: a node in recovery with standbys streaming from it (both read in one
  * query, so never skewed) at a moment inside another node's run of
- * acknowledged writes. With no primary anywhere (a primary demoted and
+ * acknowledged writes that began more than CASCADE_GRACE_MS before. A sender
+ * that is itself that primary is a walsender row not yet gone from the old
+ * node's view, not a standby. With no primary anywhere (a primary demoted and
  * promoted again in place, the VIP left on it), following it is harmless.
  */
 export function cascading(samples: readonly NodeSample[]): Violation[] {
   const runs = writableRuns(samples);
-  const primaryElsewhere = (s: NodeSample) => runs.find((r) => r.node !== s.node && r.from <= s.end && s.start <= r.to);
+  const primaryElsewhere = (s: NodeSample) => runs.find((r) => r.node !== s.node && r.from + CASCADE_GRACE_MS <= s.end && s.start <= r.to);
   return samples.flatMap((s) => {
-    if (s.inRecovery !== true || (s.senders?.length ?? 0) === 0) return [];
+    if (s.inRecovery !== true) return [];
     const primary = primaryElsewhere(s);
-    return primary ? [{ kind: 'cascading' as const, at: s.start, detail: `${s.senders!.join(', ')} stream from ${s.node}, a standby, while ${primary.node} is primary` }] : [];
+    const followers = (s.senders ?? []).filter((node) => node !== primary?.node);
+    return primary && followers.length > 0
+      ? [{ kind: 'cascading' as const, at: s.start, detail: `${followers.join(', ')} stream from ${s.node}, a standby, while ${primary.node} is primary` }]
+      : [];
   });
 }
 

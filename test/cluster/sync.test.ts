@@ -9,7 +9,7 @@ import { pacemakerLogLines } from '../../src/lab/pacemaker-log.js';
 import { runInNodeChecked } from '../../src/lab/node-exec.js';
 import { RESOURCE } from '../../src/lab/cib-commands.js';
 import type { ClusterStatus } from '../../src/pacemaker/status-model.js';
-import { bringLabDown, pghaInNode, bringLabUp, currentPrimary, freshFirstRow, log, restoreHealthy, setSyncMode, sleep } from './harness.js';
+import { bringLabDown, pghaInNode, bringLabUp, currentPrimary, freshFirstRow, log, restoreHealthy, setSyncMode, sleep, waitFor } from './harness.js';
 import { crashPrimaryUnderLoad, lostOutsideWindow, makeLag, runWithWriter, type ScenarioResult } from './scenario.js';
 
 /** Whether the writer had acknowledgements in flight at the crash: without them, "nothing lost" proves nothing. */
@@ -44,9 +44,13 @@ describe('synchronous replication managed by the agent (lab)', { timeout: 15 * 6
     const primary = await currentPrimary();
     const standbys = (await labNodes()).filter((n) => n !== primary).sort();
     const victim = standbys[0]!;
+    // A larger quorum is published only once its members hold every commit acknowledged under the
+    // smaller one (a later monitor, src/agent/sync-replication.ts): PostgreSQL has it before the CIB.
+    const expectedSet = { quorum: 2, members: standbys };
+    await waitFor('the quorum-2 set to be published', 10_000, async () => JSON.stringify((await pghaStatus(primary)).publishedSet) === JSON.stringify(expectedSet));
     const before = await pghaStatus(primary);
     assert.equal(before.syncMode, 'quorum');
-    assert.deepEqual(before.publishedSet, { quorum: 2, members: standbys }, 'pgha status shows the published set');
+    assert.deepEqual(before.publishedSet, expectedSet, 'pgha status shows the published set');
     assert.deepEqual(before.nodes.filter((n) => n.syncMember).map((n) => n.node).sort(), standbys);
     assert.deepEqual(before.nodes.filter((n) => standbys.includes(n.node)).map((n) => n.syncState), ['quorum', 'quorum']);
     const r = await runWithWriter(

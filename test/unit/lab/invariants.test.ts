@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cascading, invariantViolations, localAddresses, overlappingWrites, vipOnTwo, writableRuns, type NodeSample } from '../../../src/lab/invariants.js';
+import { CASCADE_GRACE_MS, cascading, invariantViolations, localAddresses, overlappingWrites, vipOnTwo, writableRuns, type NodeSample } from '../../../src/lab/invariants.js';
 
 const ack = (node: string, at: number, n = at): NodeSample => ({ node, start: at, end: at + 2, kind: 'ack', n, at });
 const refused = (node: string, at: number, senders: string[] = []): NodeSample => ({ node, start: at, end: at + 1, kind: 'refused', inRecovery: true, senders });
@@ -40,9 +40,21 @@ describe('invariants: VIP and streaming', () => {
     assert.deepEqual(vipOnTwo([{ at: 1, holders: ['node1'] }, { at: 2, holders: ['node1', 'node2'] }]).map((v) => v.detail), ['the VIP is on node1 and node2']);
   });
 
-  it('a standby with standbys streaming from it while another node is primary', () => {
-    const samples = [ack('node1', 0), refused('node2', 5, ['node3']), { ...ack('node1', 100), senders: ['node2'] }];
+  it('a standby with standbys streaming from it while another node is primary, past the grace', () => {
+    const late = CASCADE_GRACE_MS + 10;
+    const samples = [ack('node1', 0), refused('node2', late, ['node3']), { ...ack('node1', late + 100), senders: ['node2'] }];
     assert.deepEqual(cascading(samples).map((v) => v.detail), ['node3 stream from node2, a standby, while node1 is primary']);
+  });
+
+  it('standbys still following the demoted node within the grace after the promotion are no violation', () => {
+    const samples = [ack('node1', 0), refused('node2', CASCADE_GRACE_MS - 100, ['node3']), ack('node1', CASCADE_GRACE_MS)];
+    assert.deepEqual(cascading(samples), []);
+  });
+
+  it('the new primary itself in the demoted node walsender rows is no follower', () => {
+    const late = CASCADE_GRACE_MS + 10;
+    const samples = [ack('node1', 0), refused('node2', late, ['node1']), ack('node1', late + 100)];
+    assert.deepEqual(cascading(samples), []);
   });
 
   it('standbys following a demoted primary while no node is primary (promoted again in place) are no violation', () => {
@@ -51,7 +63,8 @@ describe('invariants: VIP and streaming', () => {
   });
 
   it('all violations in time order', () => {
-    const v = invariantViolations([ack('node1', 40), refused('node2', 50, ['node3']), ack('node1', 60)], [{ at: 10, holders: ['node1', 'node2'] }]);
+    const late = CASCADE_GRACE_MS + 50;
+    const v = invariantViolations([ack('node1', 40), refused('node2', late, ['node3']), ack('node1', late + 10)], [{ at: 10, holders: ['node1', 'node2'] }]);
     assert.deepEqual(v.map((x) => x.kind), ['vip-on-two', 'cascading']);
   });
 });
