@@ -107,7 +107,7 @@ export async function clearPositions(ctx: AgentContext, positions: PeerPositions
 async function bestSynchronousCandidate(ctx: AgentContext, self: Candidate, others: readonly Candidate[]): Promise<Candidate> {
   const published = await readPublishedSet(ctx.env.instance);
   const answered = [self, ...others];
-  const { allowed, enough, needed } = promotableMembers(published, answered.map((c) => c.node));
+  const { allowed, enough, needed } = promotableMembers(published, answered.map((c) => ({ node: c.node, timeline: c.position.timeline })));
   if (!enough) {
     throw genericError(
       `only ${allowed.length} of the synchronous standbys ${published.members.join(',')} answered, ${needed} needed: promoting could lose acknowledged commits`,

@@ -19,7 +19,9 @@ export interface LocalState {
   instanceNodes: string[];
   /** When this node last became primary (ms), for the synchronous set's reconnect grace. */
   promotedAt?: number;
-  /** The published synchronous set ("k:a,b") as last read or written, with when (ms). */
+  /** The nodes running an instance when this node was promoted (undefined: not known, promoted by hand). */
+  runningAtPromotion?: string[];
+  /** The published synchronous set ("k:a,b@T") as last read or written, with when (ms). */
   publishedSet?: [string, number];
   /** Since when a standby has not streamed, as its monitors saw it. */
   notStreaming?: NotStreaming;

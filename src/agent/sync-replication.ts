@@ -1,4 +1,4 @@
-import type { ReplicationPeer } from '../pg/queries.js';
+import type { LocalStatus, ReplicationPeer } from '../pg/queries.js';
 import { withConnection } from '../pg/sql.js';
 import { publishSet, readPublishedSet } from '../sync/cib-set.js';
 import {
@@ -12,6 +12,7 @@ import {
   parsePublishedSet,
   parseStandbyNames,
   planSyncStep,
+  type PublishedSet,
   type SyncSet,
 } from '../sync/plan.js';
 import { readAgentMark, setStandbyNames } from '../sync/standby-names.js';
@@ -27,8 +28,8 @@ const PUBLISHED_CACHE_MS = 60_000;
  * promote): keep synchronous_standby_names on the healthy standbys (quorum)
  * or all of them (strict), publishing the set in the CIB before PostgreSQL
  * relies on a larger one and only after catch-up when it shrinks. Returns the
- * published set, which decides who may be promoted. `currentLsn` is the
- * primary's WAL position, read before `peers`.
+ * published set, which decides who may be promoted. `primary` is this
+ * instance's status, read before `peers` (its WAL position and timeline).
  *
  * A pending shrink is applied before the next step is planned: planned from
  * the larger set, a growth (a standby rejoining) would publish the union and
@@ -39,9 +40,11 @@ const PUBLISHED_CACHE_MS = 60_000;
 export async function manageSynchronousReplication(
   ctx: AgentContext,
   peers: readonly ReplicationPeer[],
-  currentNames: string,
-  currentLsn: bigint | undefined,
+  primary: Pick<LocalStatus, 'synchronousStandbyNames' | 'currentLsn' | 'timeline'> | undefined,
 ): Promise<SyncSet> {
+  const currentNames = primary?.synchronousStandbyNames ?? '';
+  const currentLsn = primary?.currentLsn;
+  const timeline = primary?.timeline;
   if (ctx.params.syncMode === 'off') {
     // The common case (PostgreSQL asynchronous) reads nothing.
     if (currentNames.trim() !== '') await releaseLeftoverSet(ctx, currentNames);
@@ -49,21 +52,21 @@ export async function manageSynchronousReplication(
   }
   return updateLocalState(ctx.env.instance, async (state) => {
     let published = await publishedSet(ctx, state);
-    if (state.pendingShrink) published = await publishShrinkWhenCaughtUp(ctx, state, peers, published);
+    if (state.pendingShrink) published = await publishShrinkWhenCaughtUp(ctx, state, peers, published, timeline);
     const now = Date.now();
     const standbys = [...new Set([...state.instanceNodes, ...published.members])].filter((n) => n !== ctx.node);
     const healthy = new Set(peers.filter((p) => p.state === 'streaming' && standbys.includes(p.applicationName)).map((p) => p.applicationName));
     if (state.promotedAt !== undefined && now - state.promotedAt < SYNC_RECONNECT_GRACE_MS) {
-      for (const member of graceMembers(published, standbys, ctx.node)) healthy.add(member);
+      for (const member of graceMembers(published, state.runningAtPromotion ?? standbys, ctx.node)) healthy.add(member);
     }
     const desired = desiredSet(ctx.params.syncMode, ctx.params.syncCount, standbys, [...healthy]);
     const current = parseStandbyNames(currentNames) ?? { quorum: -1, members: [] };
     const step = planSyncStep(published, current, desired);
 
     if (step.publishBefore) {
-      await publishSet(ctx.env.instance, step.publishBefore);
+      await publishSet(ctx.env.instance, step.publishBefore, timeline);
       published = step.publishBefore;
-      state.publishedSet = [formatPublishedSet(published), now];
+      state.publishedSet = [formatPublishedSet(published, timeline), now];
       ctx.log.info(`published synchronous set ${formatPublishedSet(published)}`);
     }
     if (step.standbyNames !== undefined) {
@@ -76,7 +79,7 @@ export async function manageSynchronousReplication(
       // hold what the larger one covered, all of which lies before this primary's current position.
       state.pendingShrink = { set: formatPublishedSet(step.publishAfterCatchUp), lsn: currentLsn.toString() };
     }
-    if (state.pendingShrink) published = await publishShrinkWhenCaughtUp(ctx, state, peers, published);
+    if (state.pendingShrink) published = await publishShrinkWhenCaughtUp(ctx, state, peers, published, timeline);
     return published;
   });
 }
@@ -98,30 +101,42 @@ async function releaseLeftoverSet(ctx: AgentContext, currentNames: string): Prom
   ctx.log.warning(`sync_mode=off: synchronous_standby_names (${currentNames}) cleared; commits are acknowledged without waiting for any standby`);
 }
 
-async function publishedSet(ctx: AgentContext, state: LocalState): Promise<SyncSet> {
+async function publishedSet(ctx: AgentContext, state: LocalState): Promise<PublishedSet> {
   const cached = state.publishedSet;
   if (cached && Date.now() - cached[1] < PUBLISHED_CACHE_MS) return parsePublishedSet(cached[0]);
   const set = await readPublishedSet(ctx.env.instance);
-  state.publishedSet = [formatPublishedSet(set), Date.now()];
+  state.publishedSet = [formatPublishedSet(set, set.timeline), Date.now()];
   return set;
 }
 
-async function publishShrinkWhenCaughtUp(ctx: AgentContext, state: LocalState, peers: readonly ReplicationPeer[], published: SyncSet): Promise<SyncSet> {
+async function publishShrinkWhenCaughtUp(
+  ctx: AgentContext,
+  state: LocalState,
+  peers: readonly ReplicationPeer[],
+  published: SyncSet,
+  timeline: number | undefined,
+): Promise<SyncSet> {
   const pending = state.pendingShrink!;
   const target = parsePublishedSet(pending.set);
   const flushed = new Map(peers.map((p) => [p.applicationName, p.flushLsn]));
   if (!enoughCaughtUp(target, flushed, BigInt(pending.lsn))) return published;
-  await publishSet(ctx.env.instance, target);
-  state.publishedSet = [pending.set, Date.now()];
+  await publishSet(ctx.env.instance, target, timeline);
+  state.publishedSet = [formatPublishedSet(target, timeline), Date.now()];
   state.pendingShrink = undefined;
   ctx.log.info(`published synchronous set ${pending.set}: its members hold every commit acknowledged under the larger set`);
   return target;
 }
 
-/** Records a promotion, so the previous synchronous standbys get their reconnect grace. */
-export async function rememberPromotion(ctx: AgentContext): Promise<void> {
+/**
+ * Records a promotion, so the previous synchronous standbys get their
+ * reconnect grace; `running`: the nodes that run an instance once the
+ * promoting transition is over (from its notification), the only ones worth
+ * waiting for.
+ */
+export async function rememberPromotion(ctx: AgentContext, running: string[] | undefined): Promise<void> {
   await updateLocalState(ctx.env.instance, async (state) => {
     state.promotedAt = Date.now();
+    state.runningAtPromotion = running;
     state.publishedSet = undefined;
     state.pendingShrink = undefined;
   });

@@ -131,7 +131,10 @@ export function findPgResource(cib: Cib, primitiveId?: string): CibPgResource {
 }
 
 /** The synchronous set the agent of `instance` (the primitive id) published; empty when it published none. */
-export const publishedSyncSet = (cib: Cib, instance: string): SyncSet => parsePublishedSet(cib.properties[syncSetProperty(instance)]);
+export function publishedSyncSet(cib: Cib, instance: string): SyncSet {
+  const { quorum, members } = parsePublishedSet(cib.properties[syncSetProperty(instance)]);
+  return { quorum, members };
+}
 
 /** Pacemaker's default: fencing is on unless stonith-enabled says otherwise. */
 export function stonithEnabled(cib: Cib): boolean {

@@ -1,5 +1,5 @@
 import { run } from '../exec/run.js';
-import { formatPublishedSet, parsePublishedSet, type SyncSet } from './plan.js';
+import { formatPublishedSet, parsePublishedSet, type PublishedSet, type SyncSet } from './plan.js';
 
 /**
  * The published synchronous set lives in the CIB as a cluster property: it
@@ -8,12 +8,13 @@ import { formatPublishedSet, parsePublishedSet, type SyncSet } from './plan.js';
  */
 export const syncSetProperty = (instance: string) => `pgha-sync-set-${instance}`;
 
-export async function readPublishedSet(instance: string): Promise<SyncSet> {
+export async function readPublishedSet(instance: string): Promise<PublishedSet> {
   const r = await run('crm_attribute', ['--type', 'crm_config', '--name', syncSetProperty(instance), '--query', '--quiet'], { timeoutMs: 5_000 });
   return parsePublishedSet(r.exitCode === 0 ? r.stdout : '');
 }
 
-export async function publishSet(instance: string, set: SyncSet): Promise<void> {
-  const r = await run('crm_attribute', ['--type', 'crm_config', '--name', syncSetProperty(instance), '--update', formatPublishedSet(set)], { timeoutMs: 5_000 });
+/** `timeline`: the publishing primary's (see PublishedSet). */
+export async function publishSet(instance: string, set: SyncSet, timeline?: number): Promise<void> {
+  const r = await run('crm_attribute', ['--type', 'crm_config', '--name', syncSetProperty(instance), '--update', formatPublishedSet(set, timeline)], { timeoutMs: 5_000 });
   if (r.exitCode !== 0) throw new Error(`could not publish the synchronous set: ${r.stderr || r.stdout}`);
 }

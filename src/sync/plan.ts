@@ -33,15 +33,28 @@ export function parseStandbyNames(text: string): SyncSet | undefined {
   return { quorum: Number(match[1]), members: [...members].sort() };
 }
 
-/** Published form: "k:node2,node3" (empty: no synchronous guarantee published). */
-export function formatPublishedSet(set: SyncSet): string {
-  return set.members.length === 0 ? '' : `${set.quorum}:${set.members.join(',')}`;
+/**
+ * A published set, with the timeline of the primary that published it: a
+ * standby on a later timeline has streamed from a primary promoted since,
+ * which `promotableMembers` uses.
+ */
+export interface PublishedSet extends SyncSet {
+  /** Absent in a set published without it (by hand, or by an older pgha). */
+  timeline?: number;
 }
 
-export function parsePublishedSet(text: string | undefined): SyncSet {
-  const match = /^(\d+):(.+)$/.exec((text ?? '').trim());
+/** Published form: "k:node2,node3@T" (T: the publisher's timeline; empty: no synchronous guarantee published). */
+export function formatPublishedSet(set: SyncSet, timeline?: number): string {
+  if (set.members.length === 0) return '';
+  return `${set.quorum}:${set.members.join(',')}${timeline === undefined ? '' : `@${timeline}`}`;
+}
+
+export function parsePublishedSet(text: string | undefined): PublishedSet {
+  const match = /^(\d+):([^@]+)(?:@(\d+))?$/.exec((text ?? '').trim());
   if (!match) return EMPTY_SET;
-  return { quorum: Number(match[1]), members: match[2]!.split(',').filter(Boolean) };
+  const set: PublishedSet = { quorum: Number(match[1]), members: match[2]!.split(',').filter(Boolean) };
+  if (match[3] !== undefined) set.timeline = Number(match[3]);
+  return set;
 }
 
 /**
@@ -59,14 +72,18 @@ export function desiredSet(mode: SyncMode, count: number, standbys: readonly str
 
 /**
  * Who counts as healthy in the reconnect grace after a promotion, before any
- * standby had time to connect: the other members of the published set; with
- * none published (the cluster's first promotion, or sync_mode just switched
- * on), every other node the cluster knows. So the first commit already waits
- * for a standby, under a set published before it; a member that never
- * connects is dropped when the grace ends, by the usual quorum rule.
+ * standby had time to connect: the other members of the published set that
+ * still run an instance; with none (the cluster's first promotion, sync_mode
+ * just switched on, or every member lost), every other node running one. So
+ * the first commit already waits for a standby, under a set published before
+ * it; a member that never connects is dropped when the grace ends, by the
+ * usual quorum rule. A member known to be down is never waited for: with
+ * ANY 1 it alone would hold every write until the grace ends.
  */
-export function graceMembers(published: SyncSet, standbys: readonly string[], self: string): string[] {
-  return (published.members.length > 0 ? published.members : standbys).filter((m) => m !== self);
+export function graceMembers(published: SyncSet, running: readonly string[], self: string): string[] {
+  const others = running.filter((m) => m !== self);
+  const members = others.filter((m) => published.members.includes(m));
+  return members.length > 0 ? members : others;
 }
 
 /** The union, keeping the smaller quorum: safe to publish before PostgreSQL switches between the two. */
@@ -123,14 +140,28 @@ export function enoughCaughtUp(set: SyncSet, flushed: ReadonlyMap<string, bigint
   return set.members.filter((m) => (flushed.get(m) ?? -1n) >= lsn).length >= set.quorum;
 }
 
+/** A node that answered the election, with the timeline its WAL is on. */
+export interface Answer {
+  node: string;
+  timeline: number;
+}
+
 /**
- * Which candidates a promotion may choose from: members of the published set,
- * and only when enough of them answered that one surely holds every
- * acknowledged commit (a commit is on k of n members: n - k + 1 must answer).
+ * Which candidates a promotion may choose from: members of the published
+ * set, and only when enough of them answered that one surely holds every
+ * acknowledged commit. Under "ANY k of n" a commit is on k members, so
+ * n - k + 1 must answer. One fewer suffices when a member answers from a
+ * timeline later than the set's: a primary promoted since then (a member
+ * itself) held every commit acknowledged before it, and so does any standby
+ * that streamed its new timeline; each commit it acknowledged is on it and on
+ * k others, k + 1 members in all. The candidate chosen (latest timeline
+ * first) is then one of those standbys.
  */
-export function promotableMembers(published: SyncSet, answered: readonly string[]): { allowed: string[]; enough: boolean; needed: number } {
-  if (published.members.length === 0) return { allowed: [...answered], enough: true, needed: 0 };
-  const allowed = answered.filter((n) => published.members.includes(n));
-  const needed = published.members.length - published.quorum + 1;
-  return { allowed, enough: allowed.length >= needed, needed };
+export function promotableMembers(published: PublishedSet, answered: readonly Answer[]): { allowed: string[]; enough: boolean; needed: number } {
+  const nodes = answered.map((a) => a.node);
+  if (published.members.length === 0) return { allowed: nodes, enough: true, needed: 0 };
+  const members = answered.filter((a) => published.members.includes(a.node));
+  const promotedSince = published.timeline !== undefined && members.some((a) => a.timeline > published.timeline!);
+  const needed = Math.max(1, published.members.length - published.quorum + (promotedSince ? 0 : 1));
+  return { allowed: members.map((a) => a.node), enough: members.length >= needed, needed };
 }

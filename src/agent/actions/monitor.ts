@@ -56,7 +56,7 @@ export async function monitor(ctx: AgentContext): Promise<OcfExitCode> {
 /** A failure to manage the synchronous set is logged; it never fails the primary's monitor (PostgreSQL keeps its last set). */
 async function synchronousSetOrWarn(ctx: AgentContext, observation: Observation): Promise<SyncSet> {
   try {
-    return await manageSynchronousReplication(ctx, observation.peers, observation.status?.synchronousStandbyNames ?? '', observation.status?.currentLsn);
+    return await manageSynchronousReplication(ctx, observation.peers, observation.status);
   } catch (error) {
     ctx.log.warning(`synchronous replication: ${error instanceof Error ? error.message : String(error)}`);
     return EMPTY_SET;

@@ -9,6 +9,7 @@ import { manageSynchronousReplication, rememberPromotion } from '../sync-replica
 import { localWalPosition } from '../wal-position.js';
 import { promoteAndWait } from '../../pg/promotion.js';
 import { withConnection } from '../../pg/sql.js';
+import { nodesAfterTransition } from '../../ocf/notify.js';
 
 /**
  * Before clients arrive (the VIP starts after promote): with sync_mode on,
@@ -19,8 +20,9 @@ import { withConnection } from '../../pg/sql.js';
  */
 async function prepareForWrites(ctx: AgentContext, promoted: LocalStatus): Promise<void> {
   try {
-    if (ctx.params.syncMode !== 'off') await rememberPromotion(ctx);
-    await manageSynchronousReplication(ctx, [], promoted.synchronousStandbyNames, promoted.currentLsn);
+    const notification = ctx.env.notification;
+    if (ctx.params.syncMode !== 'off') await rememberPromotion(ctx, notification && nodesAfterTransition(notification));
+    await manageSynchronousReplication(ctx, [], promoted);
   } catch (error) {
     ctx.log.warning(`synchronous replication after promote: ${error instanceof Error ? error.message : String(error)}`);
   }

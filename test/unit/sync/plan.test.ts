@@ -27,19 +27,26 @@ describe('desiredSet', () => {
 });
 
 describe('graceMembers (right after a promotion)', () => {
-  it('the other members of the published set', () => {
-    assert.deepEqual(graceMembers({ quorum: 1, members: ['node1', 'node2'] }, ['node1', 'node3'], 'node2'), ['node1']);
+  it('the other members of the published set that still run an instance', () => {
+    assert.deepEqual(graceMembers({ quorum: 1, members: ['node1', 'node2'] }, ['node1', 'node2', 'node3'], 'node2'), ['node1']);
   });
-  it('none published (first promotion): every other node the cluster knows, so the first commit waits under a published set', () => {
-    const grace = graceMembers(EMPTY_SET, ['node2', 'node3'], 'node1');
+  it('none published (first promotion): every other node running one, so the first commit waits under a published set', () => {
+    const grace = graceMembers(EMPTY_SET, ['node1', 'node2', 'node3'], 'node1');
     assert.deepEqual(grace, ['node2', 'node3']);
     const desired = desiredSet('quorum', 1, ['node2', 'node3'], grace);
     const step = planSyncStep(EMPTY_SET, EMPTY_SET, desired);
     assert.deepEqual(step.publishBefore, { quorum: 1, members: ['node2', 'node3'] }, 'published before PostgreSQL uses it');
     assert.equal(step.standbyNames, 'ANY 1 ("node2", "node3")');
   });
-  it('no other node known: nothing (asynchronous, said loudly by the caller)', () => {
-    assert.deepEqual(graceMembers(EMPTY_SET, [], 'node1'), []);
+  it('a member that is down is not waited for; with no member left, the other running nodes', () => {
+    // node3 promoted after node2 (a member, primary since) was lost: waiting for node2 alone would hold every write.
+    assert.deepEqual(graceMembers({ quorum: 1, members: ['node2', 'node3'] }, ['node1', 'node3'], 'node3'), ['node1']);
+    const desired = desiredSet('quorum', 1, ['node1', 'node2'], ['node1']);
+    const step = planSyncStep({ quorum: 1, members: ['node2', 'node3'] }, EMPTY_SET, desired);
+    assert.deepEqual(step.publishBefore, { quorum: 1, members: ['node1', 'node2', 'node3'] }, 'node1 is published before PostgreSQL waits for it');
+  });
+  it('no other node running: nothing (asynchronous, said loudly by the caller)', () => {
+    assert.deepEqual(graceMembers(EMPTY_SET, ['node1'], 'node1'), []);
   });
 });
 
@@ -48,9 +55,11 @@ describe('formats', () => {
     assert.equal(formatStandbyNames({ quorum: 1, members: ['node2', 'node-3'] }), 'ANY 1 ("node2", "node-3")');
     assert.equal(formatStandbyNames(EMPTY_SET), '');
   });
-  it('round-trips the published set', () => {
+  it('round-trips the published set, with the publisher\'s timeline', () => {
     const set = { quorum: 2, members: ['a', 'b', 'c'] };
     assert.deepEqual(parsePublishedSet(formatPublishedSet(set)), set);
+    assert.equal(formatPublishedSet(set, 7), '2:a,b,c@7');
+    assert.deepEqual(parsePublishedSet('2:a,b,c@7'), { ...set, timeline: 7 });
     assert.deepEqual(parsePublishedSet(''), EMPTY_SET);
     assert.deepEqual(parsePublishedSet(undefined), EMPTY_SET);
   });
@@ -108,19 +117,31 @@ describe('enoughCaughtUp', () => {
 });
 
 describe('promotableMembers', () => {
-  const set = { quorum: 1, members: ['node2', 'node3'] };
+  const set = { quorum: 1, members: ['node2', 'node3'], timeline: 3 };
+  const on = (timeline: number, ...nodes: string[]) => nodes.map((node) => ({ node, timeline }));
   it('with ANY 1 of 2, both members must answer: either may hold a commit the other lacks', () => {
-    assert.deepEqual(promotableMembers(set, ['node2', 'node3']), { allowed: ['node2', 'node3'], enough: true, needed: 2 });
-    assert.equal(promotableMembers(set, ['node2']).enough, false);
+    assert.deepEqual(promotableMembers(set, on(3, 'node2', 'node3')), { allowed: ['node2', 'node3'], enough: true, needed: 2 });
+    assert.equal(promotableMembers(set, on(3, 'node2')).enough, false);
   });
   it('with ANY 2 of 2, one member is enough', () => {
-    assert.equal(promotableMembers({ quorum: 2, members: ['node2', 'node3'] }, ['node3']).enough, true);
+    assert.equal(promotableMembers({ quorum: 2, members: ['node2', 'node3'] }, on(3, 'node3')).enough, true);
   });
   it('excludes nodes outside the published set', () => {
-    assert.deepEqual(promotableMembers(set, ['node2', 'node3', 'node4']).allowed, ['node2', 'node3']);
+    assert.deepEqual(promotableMembers(set, on(3, 'node2', 'node3', 'node4')).allowed, ['node2', 'node3']);
   });
   it('without a published set, every candidate is allowed (asynchronous rules)', () => {
-    assert.equal(promotableMembers(EMPTY_SET, ['x']).enough, true);
+    assert.equal(promotableMembers(EMPTY_SET, on(1, 'x')).enough, true);
+  });
+  it('one fewer when a member streamed from a primary promoted since the set was published', () => {
+    // node2 was promoted (timeline 4) and lost before it published; node3 streamed its new timeline.
+    assert.deepEqual(promotableMembers(set, on(4, 'node3')), { allowed: ['node3'], enough: true, needed: 1 });
+    const five = { quorum: 1, members: ['a', 'b', 'c'], timeline: 3 };
+    assert.equal(promotableMembers(five, on(4, 'b')).enough, false, 'ANY 1 of 3: two of them, one having streamed the new timeline');
+    assert.equal(promotableMembers(five, [...on(4, 'b'), ...on(3, 'c')]).enough, true);
+  });
+  it('never relaxed by a non-member on a later timeline, nor for a set that records no timeline', () => {
+    assert.equal(promotableMembers(set, [...on(3, 'node3'), ...on(4, 'node1')]).enough, false);
+    assert.equal(promotableMembers({ quorum: 1, members: ['node2', 'node3'] }, on(9, 'node3')).enough, false);
   });
 });
 
