@@ -56,7 +56,14 @@ export async function scoreStandby(ctx: AgentContext, status: LocalStatus | unde
   const cached = state.scores[ctx.node];
   // A low cached score may have been raised by the primary's ranking since: only a ranked one is trusted.
   const fresh = cached !== undefined && Date.now() - cached[1] < 60_000 && cached[0] >= SCORE.LOWEST_RANKED;
-  const current = fresh ? cached[0] : await getPromotionScore(ctx.env.instance);
+  let current: number | undefined;
+  try {
+    current = fresh ? cached[0] : await getPromotionScore(ctx.env.instance, ctx.node);
+  } catch (error) {
+    // Unknown is not unset: a score written on a guess could replace the primary's ranking mid-failover.
+    ctx.log.warning(`promotion score left as it is: ${error instanceof Error ? error.message : String(error)}`);
+    return;
+  }
   const wanted = selfScore(streaming, current);
   if (wanted === undefined) {
     if (current !== undefined && !fresh) state.scores[ctx.node] = [current, Date.now()];

@@ -24,15 +24,25 @@ export async function deletePromotionScore(instance: string, node?: string): Pro
   });
 }
 
-/** The node's current promotion score; undefined when unset (or the cluster cannot be reached). */
-export async function getPromotionScore(instance: string, node?: string): Promise<number | undefined> {
-  const result = await run(
-    'crm_attribute',
-    ['--lifetime', 'reboot', '--name', promotionAttribute(instance), '--query', '--quiet', ...(node ? ['--node', node] : [])],
-    { timeoutMs: ATTRIBUTE_TIMEOUT_MS },
-  );
-  if (result.exitCode !== 0) return undefined;
-  return parseScore(result.stdout.trim());
+/** attrd_updater on an attribute no node has a value of: "attribute does not exist" (exit 78 on Pacemaker 2.1.5), or CRM_EX_NOSUCH (105). */
+const noSuchAttribute = (exitCode: number | undefined, stderr: string) => exitCode === 105 || /does not exist/i.test(stderr);
+
+/**
+ * `node`'s promotion score as attrd holds it; undefined when it has none
+ * (attrd then answers with an empty value, or that the attribute does not exist).
+ * Read from attrd, not the CIB: a new DC erases the transient attributes in
+ * the CIB's status section until attrd writes them back, and a score read as
+ * missing then would be rewritten mid-failover (aborting its transition).
+ * Throws when attrd does not answer: unknown is not "unset".
+ */
+export async function getPromotionScore(instance: string, node: string): Promise<number | undefined> {
+  const name = promotionAttribute(instance);
+  // --node always: without it attrd_updater 2.1 answers for every node.
+  const result = await run('attrd_updater', ['--query', '--name', name, '--node', node], { timeoutMs: ATTRIBUTE_TIMEOUT_MS });
+  if (result.exitCode !== 0 && noSuchAttribute(result.exitCode, result.stderr)) return undefined;
+  if (result.exitCode !== 0) throw new Error(`attrd_updater --query ${name} ${result.timedOut ? 'timed out' : `exited ${result.exitCode}`}: ${result.stderr || result.stdout}`);
+  const value = parseAttrdQuery(result.stdout).get(node);
+  return value === undefined ? undefined : parseScore(value);
 }
 
 export function parseScore(text: string): number | undefined {
