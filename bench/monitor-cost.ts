@@ -16,12 +16,13 @@ import { parseArgs } from 'node:util';
 import { clusterStatus } from '../src/lab/cluster-query.js';
 import { SERVICE_ENV } from '../src/lab/launcher.js';
 import { runInNode } from '../src/lab/node-exec.js';
-import { PGDATA, PG_BINDIR } from '../src/lab/node-fs.js';
+import { labPostgres } from '../src/lab/lab-postgres.js';
 import { PG_PORT } from '../src/lab/layout.js';
 import { median, seconds, writeSection } from './report.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '30' } } });
 const runs = Number(values.runs);
+const pg = await labPostgres();
 
 const AGENTS = {
   pgha: { path: '/usr/lib/ocf/resource.d/pgha/postgresql', instance: 'bench-pgha' },
@@ -41,8 +42,8 @@ function agentEnv(agent: keyof typeof AGENTS, node: string, role: 'Promoted' | '
     OCF_RA_VERSION_MINOR: '1',
     OCF_RESOURCE_INSTANCE: AGENTS[agent].instance,
     OCF_RESKEY_crm_feature_set: '3.16.1',
-    OCF_RESKEY_bindir: PG_BINDIR,
-    OCF_RESKEY_pgdata: PGDATA,
+    OCF_RESKEY_bindir: pg.bindir,
+    OCF_RESKEY_pgdata: pg.pgdata,
     OCF_RESKEY_pghost: '/run/postgresql',
     OCF_RESKEY_pgport: String(PG_PORT),
     OCF_RESKEY_CRM_meta_interval: role === 'Promoted' ? '15000' : '16000',
@@ -102,6 +103,8 @@ if (!status) throw new Error('no lab cluster is running: pgha lab up first');
 const primary = status.promoted[0];
 const standby = status.unpromoted[0];
 if (!primary || !standby) throw new Error('the lab needs a primary and a standby');
+// "Pacemaker 2.1.5" (the first line of its version text).
+const pacemaker = (await runInNode(primary, ['pacemakerd', '--version'])).stdout.split('\n')[0]!.trim();
 
 await runInNode(primary, ['cibadmin', '--create', '-o', 'resources', '--xml-text', PAF_PRIMITIVE]);
 const rows: string[] = [];
@@ -128,7 +131,7 @@ await writeSection(
   'monitor-cost',
   `## Cost of one monitor (issue: "our monitor uses at most half of PAF's CPU time and no more wall time")
 
-Measured ${new Date().toISOString().slice(0, 10)} on the lab cluster (3 nodes, Pacemaker 2.1.5, PostgreSQL 15), inside the node's namespaces, each agent's recurring monitor on the same primary and standby. Times are the agent and every child process it starts (wait4's resource usage, to the microsecond), median of ${runs} calls after one warm-up call.
+Measured ${new Date().toISOString().slice(0, 10)} on the lab cluster (3 nodes, ${pacemaker}, PostgreSQL ${pg.major}), inside the node's namespaces, each agent's recurring monitor on the same primary and standby. Times are the agent and every child process it starts (wait4's resource usage, to the microsecond), median of ${runs} calls after one warm-up call.
 
 | instance | agent | wall (median) | CPU user+sys (median) | calls |
 |---|---|---|---|---|

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runOnHost } from '../src/lab/node-exec.js';
 import { CLIENT_NETNS, PG_PORT, VIP } from '../src/lab/layout.js';
-import { PG_BINDIR } from '../src/lab/node-fs.js';
+import { labPostgres } from '../src/lab/lab-postgres.js';
 import { bringLabDown, bringLabUp, log, restoreHealthy, setSyncMode } from '../test/cluster/harness.js';
 import { runFault, stats, type Run } from './fault-run.js';
 import { median, writeSection } from './report.js';
@@ -27,7 +27,7 @@ type Mode = (typeof MODES)[number];
 
 /** pgbench from the client namespace through the VIP, as an application would connect. */
 async function pgbench(args: string[], timeoutMs: number): Promise<string> {
-  const argv = ['ip', 'netns', 'exec', CLIENT_NETNS, join(PG_BINDIR, 'pgbench'), '-h', VIP, '-p', String(PG_PORT), '-U', 'postgres', ...args, 'postgres'];
+  const argv = ['ip', 'netns', 'exec', CLIENT_NETNS, join((await labPostgres()).bindir, 'pgbench'), '-h', VIP, '-p', String(PG_PORT), '-U', 'postgres', ...args, 'postgres'];
   const r = await runOnHost(argv, { timeoutMs });
   if (r.exitCode !== 0) throw new Error(`pgbench ${args.join(' ')} failed: ${r.stderr || r.stdout}`);
   return r.stdout;
@@ -47,6 +47,7 @@ function parsePgbench(output: string): Throughput {
 }
 
 await bringLabUp(3, 'pgha');
+const pgMajor = (await labPostgres()).major;
 await restoreHealthy();
 await pgbench(['-i', '-s', '10', '-q'], 300_000);
 
@@ -83,7 +84,7 @@ await writeSection(
   'sync',
   `## Synchronous replication: throughput and failover, sync_mode=off vs quorum (issue 7)
 
-Measured ${new Date().toISOString().slice(0, 10)} on the pgha lab (3 nodes, PostgreSQL 15, sync_count=1, all on one 2-core machine, so replication round trips are short and the CPU is shared).
+Measured ${new Date().toISOString().slice(0, 10)} on the pgha lab (3 nodes, PostgreSQL ${pgMajor}, sync_count=1, all on one 2-core machine, so replication round trips are short and the CPU is shared).
 
 pgbench through the VIP from the client namespace: simple-update script (\`-N\`), scale 10, ${clients} clients, ${seconds} s per run, ${runs} runs per mode alternating between modes.
 

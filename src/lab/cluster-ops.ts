@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { CLONE } from './cib-commands.js';
 import { PG_PORT } from './layout.js';
-import { PG_BINDIR } from './node-fs.js';
+import { labPostgres } from './lab-postgres.js';
 import { runInNode, runInNodeChecked } from './node-exec.js';
 import { LAB_USER } from './pg-config.js';
 import { WRITES_TABLE } from './postgres-setup.js';
@@ -20,9 +20,10 @@ export async function clearMove(from: string): Promise<void> {
 
 /** Runs SQL on a node's local instance (Unix socket), returning unaligned tuples. */
 export async function sqlOnNode(node: string, sql: string): Promise<string> {
+  const { bindir } = await labPostgres();
   const result = await runInNodeChecked(
     node,
-    [join(PG_BINDIR, 'psql'), '-X', '-At', '-h', '/run/postgresql', '-p', String(PG_PORT), '-U', LAB_USER, '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-c', sql],
+    [join(bindir, 'psql'), '-X', '-At', '-h', '/run/postgresql', '-p', String(PG_PORT), '-U', LAB_USER, '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-c', sql],
     { user: 'postgres', timeoutMs: 20_000 },
   );
   return result.stdout;
@@ -43,9 +44,10 @@ export async function streamingStandbys(node: string): Promise<string[]> {
 
 /** pg_is_in_recovery() on a node, or undefined if its instance does not answer. */
 export async function inRecovery(node: string): Promise<boolean | undefined> {
+  const { bindir } = await labPostgres();
   const result = await runInNode(
     node,
-    [join(PG_BINDIR, 'psql'), '-X', '-At', '-h', '/run/postgresql', '-p', String(PG_PORT), '-U', LAB_USER, '-d', 'postgres', '-c', 'SELECT pg_is_in_recovery()'],
+    [join(bindir, 'psql'), '-X', '-At', '-h', '/run/postgresql', '-p', String(PG_PORT), '-U', LAB_USER, '-d', 'postgres', '-c', 'SELECT pg_is_in_recovery()'],
     { user: 'postgres', timeoutMs: 5_000 },
   ).catch(() => undefined);
   if (!result || result.exitCode !== 0) return undefined;

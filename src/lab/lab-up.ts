@@ -9,8 +9,9 @@ import { CLIENT_NETNS, LAB_PREFIX, NODE_NIC, PG_PORT, VIP, labLayout } from './l
 import { createNetwork, existingLabNetns, netnsInode } from './network.js';
 import { startHolder, startStack } from './node-boot.js';
 import { runInNodeChecked } from './node-exec.js';
-import { PGDATA, PG_BINDIR } from './node-fs.js';
+import { chooseLabMajor, labPostgresLayout, postgresPackages, resolveLabMajor, wantedLabMajor } from './lab-postgres.js';
 import { ensurePackages, fileExists } from './packages.js';
+import { installedMajors } from '../pg/installation.js';
 import { setupPostgres } from './postgres-setup.js';
 import { refOf } from './proc.js';
 import { LAB_DIR, readLabState, writeAnchorRef, writeLabState, type LabState } from './state.js';
@@ -19,6 +20,8 @@ import { mkdir } from 'node:fs/promises';
 export interface LabUpOptions {
   nodes: number;
   agent: AgentChoice;
+  /** The PostgreSQL major version to run (--pg-version); undefined: PGHA_PG_VERSION's, else the only one installed. */
+  pgMajor?: number;
   /** A pgha source tree to build (npm run build) and install from first; undefined: use what is installed. */
   buildRoot?: string;
   log: (line: string) => void;
@@ -34,7 +37,11 @@ export async function labUp(options: LabUpOptions): Promise<string> {
   if ((await readLabState()) || (await existingLabNetns()).length > 0) {
     throw new Error('a lab (or what is left of one) exists: run "pgha lab down" first');
   }
-  await ensurePackages(log);
+  const wanted = wantedLabMajor(options.pgMajor);
+  // Refused before anything is installed: a major asked for that is not installed, or several and none chosen.
+  resolveLabMajor(wanted);
+  await ensurePackages(log, postgresPackages(installedMajors(), wanted));
+  const pg = labPostgresLayout(chooseLabMajor(wanted));
   if (options.buildRoot) {
     log(`building and installing pgha from ${options.buildRoot}`);
     await runChecked(process.execPath, ['scripts/build.mjs'], { cwd: options.buildRoot, timeoutMs: 180_000 });
@@ -50,15 +57,16 @@ export async function labUp(options: LabUpOptions): Promise<string> {
   const state: LabState = {
     version: 1,
     agent: options.agent,
+    pgMajor: pg.major,
     nodes: await Promise.all(layout.map(async (n) => ({ ...n, netnsInode: await netnsInode(n.netns) }))),
     clientNetnsInode: await netnsInode(CLIENT_NETNS),
     createdAt: new Date().toISOString(),
   };
   await writeLabState(state);
-  for (const node of layout) await buildNodeDirs(node, layout);
+  for (const node of layout) await buildNodeDirs(node, layout, pg);
   for (const node of state.nodes) await startHolder(node);
 
-  await setupPostgres(layout, log);
+  await setupPostgres(layout, pg, log);
 
   log('starting corosync and pacemaker on every node');
   await Promise.all(state.nodes.map((node) => startStack(node)));
@@ -71,8 +79,8 @@ export async function labUp(options: LabUpOptions): Promise<string> {
   const spec = {
     agent: options.agent,
     nodes: names,
-    bindir: PG_BINDIR,
-    pgdata: PGDATA,
+    bindir: pg.bindir,
+    pgdata: pg.pgdata,
     pghost: '/run/postgresql',
     pgport: PG_PORT,
     systemUser: 'postgres',

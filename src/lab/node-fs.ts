@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { LabPostgres } from './lab-postgres.js';
 import { nodeDir } from './state.js';
 
 /**
@@ -13,14 +14,7 @@ export interface PrivateMount {
   target: string;
 }
 
-/**
- * Every node's data directory, at the same path inside each node's private
- * /var/lib/postgresql, as on real machines (one resource parameter for all).
- * All nodes share this host's /proc, so tools that find "their" postgres
- * processes must compare directories by device and inode, not by path.
- */
-export const PGDATA = '/var/lib/postgresql/15/lab';
-export const PG_BINDIR = '/usr/lib/postgresql/15/bin';
+/** PostgreSQL's paths inside a node (data directory, binaries): lab-postgres.ts. */
 export const PG_LOGFILE = '/var/log/postgresql/lab.log';
 
 export function privateMounts(node: string): PrivateMount[] {
@@ -45,7 +39,7 @@ export function hostPathOf(node: string, inside: string): string {
 }
 
 /** Directories created (owner:group, mode) inside the private mounts when the node is first built. */
-export const PRIVATE_DIRS: ReadonlyArray<{ path: string; owner: string; group: string; mode: number }> = [
+export const privateDirs = (pg: LabPostgres): ReadonlyArray<{ path: string; owner: string; group: string; mode: number }> => [
   { path: '/var/lib/pacemaker/cib', owner: 'hacluster', group: 'haclient', mode: 0o750 },
   { path: '/var/lib/pacemaker/pengine', owner: 'hacluster', group: 'haclient', mode: 0o750 },
   { path: '/var/lib/pacemaker/blackbox', owner: 'hacluster', group: 'haclient', mode: 0o750 },
@@ -55,7 +49,7 @@ export const PRIVATE_DIRS: ReadonlyArray<{ path: string; owner: string; group: s
   { path: '/var/log/corosync', owner: 'root', group: 'root', mode: 0o755 },
   { path: '/var/log/cluster', owner: 'root', group: 'root', mode: 0o755 },
   { path: '/var/log/postgresql', owner: 'postgres', group: 'postgres', mode: 0o775 },
-  { path: '/var/lib/postgresql/15', owner: 'postgres', group: 'postgres', mode: 0o755 },
+  { path: pg.versionDir, owner: 'postgres', group: 'postgres', mode: 0o755 },
   { path: '/etc/corosync', owner: 'root', group: 'root', mode: 0o755 },
   { path: '/var/lib/corosync', owner: 'root', group: 'root', mode: 0o755 },
 ];

@@ -1,28 +1,22 @@
 import { CLIENT_IP, LAB_PREFIX, LAB_SUBNET, PG_PORT, VIP, type LabNodeLayout } from './layout.js';
+import type { LabPostgres } from './lab-postgres.js';
 
 /**
  * PostgreSQL configuration of a lab node, as PAF's quick start lays it out.
- * Pure text; written into each node's PGDATA after initdb / pg_basebackup.
+ * Pure text; written next to each node's PGDATA (LabPostgres.confPath and
+ * hbaPath) after initdb / pg_basebackup.
  */
-/**
- * Node-specific files live outside the data directory (next to it, in the
- * node's private /var/lib/postgresql), as in PAF's quick start: pg_basebackup,
- * pg_rewind and re-clones copy everything inside PGDATA from another node,
- * which would give this node the other's application_name and pg_hba.
- */
-export const LAB_CONF_PATH = '/var/lib/postgresql/15/pgha-lab.conf';
-export const LAB_HBA_PATH = '/var/lib/postgresql/15/pgha-lab-hba.conf';
 export const LAB_DATABASE = 'postgres';
 export const LAB_USER = 'postgres';
 
 /** Settings shared by every node (included from postgresql.conf). */
-export function labPostgresqlConf(node: LabNodeLayout): string {
+export function labPostgresqlConf(node: LabNodeLayout, pg: LabPostgres): string {
   return [
     '# written by pgha lab',
     "listen_addresses = '*'",
     `port = ${PG_PORT}`,
     "unix_socket_directories = '/run/postgresql'",
-    `hba_file = '${LAB_HBA_PATH}'`,
+    `hba_file = '${pg.hbaPath}'`,
     'wal_level = replica',
     'hot_standby = on',
     'hot_standby_feedback = on',

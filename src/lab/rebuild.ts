@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { Deadline } from '../exec/deadline.js';
 import { PG_PORT, VIP } from './layout.js';
 import { startHolder, startStack } from './node-boot.js';
-import { PG_BINDIR, hostPathOf, PGDATA } from './node-fs.js';
+import { labPostgres } from './lab-postgres.js';
+import { hostPathOf } from './node-fs.js';
 import { runInNode, runInNodeChecked } from './node-exec.js';
 import { configureNode, pgCtl, writeOwned } from './postgres-setup.js';
 import { LAB_USER } from './pg-config.js';
@@ -24,18 +25,19 @@ export async function rebuildStandby(node: string, log: (line: string) => void =
   if ((await labPowerStatus(node)) !== 'off') throw new Error(`${node} must be powered off to be rebuilt`);
   // A fencing of the node still pending in the cluster would power off the rebuilt node's processes.
   await waitForCluster(`${node} fenced (offline, not unclean)`, 60_000, (s) => s.offline.includes(node) && !s.unclean.includes(node));
+  const pg = await labPostgres();
   await startHolder(n, Deadline.after(15_000));
   log(`${node}: re-cloning PGDATA from the primary at ${VIP}`);
-  await rm(hostPathOf(node, PGDATA), { recursive: true, force: true });
+  await rm(hostPathOf(node, pg.pgdata), { recursive: true, force: true });
   await runInNodeChecked(
     node,
-    [join(PG_BINDIR, 'pg_basebackup'), '-h', VIP, '-p', String(PG_PORT), '-U', LAB_USER, '-D', PGDATA, '-X', 'stream', '-c', 'fast'],
+    [join(pg.bindir, 'pg_basebackup'), '-h', VIP, '-p', String(PG_PORT), '-U', LAB_USER, '-D', pg.pgdata, '-X', 'stream', '-c', 'fast'],
     { user: 'postgres', timeoutMs: 120_000 },
   );
-  await configureNode(n, false);
-  await writeOwned(n, join(PGDATA, 'standby.signal'), '');
-  await pgCtl(n, 'start');
-  await pgCtl(n, 'stop');
+  await configureNode(n, pg, false);
+  await writeOwned(n, join(pg.pgdata, 'standby.signal'), '');
+  await pgCtl(n, pg, 'start');
+  await pgCtl(n, pg, 'stop');
   log(`${node}: starting corosync and pacemaker`);
   await startStack(n);
   await waitForCluster(`${node} online`, 60_000, (s) => s.online.includes(node));

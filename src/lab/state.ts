@@ -22,6 +22,8 @@ export interface LabNodeState extends LabNodeLayout {
 export interface LabState {
   version: 1;
   agent: LabAgent;
+  /** The PostgreSQL major version every node runs (lab-postgres.ts); absent in labs brought up before it was recorded. */
+  pgMajor?: number;
   nodes: LabNodeState[];
   clientNetnsInode: number;
   createdAt: string;

@@ -9,7 +9,7 @@ import { parseCrmMon } from '../../src/pacemaker/crm-mon.js';
 import { join } from 'node:path';
 import { InvariantMonitor } from '../../src/lab/invariant-monitor.js';
 import { VIP, LAB_PREFIX, NODE_NIC } from '../../src/lab/layout.js';
-import { PG_BINDIR, PGDATA } from '../../src/lab/node-fs.js';
+import { labPostgres } from '../../src/lab/lab-postgres.js';
 import { bringLabDown, bringLabUp, currentPrimary, labMonitor, log, pghaInNode, restoreHealthy, setSyncMode, sleep, stopLabMonitor, waitFor } from './harness.js';
 import { partitionNode } from '../../src/lab/faults.js';
 import { lostOutsideWindow, runWithWriter } from './scenario.js';
@@ -204,7 +204,8 @@ describe('fencing in the lab', { timeout: 25 * 60_000 }, () => {
       assert.deepEqual(monitor.violations(), [], 'a healthy cluster violates nothing');
       // Behind Pacemaker's back (maintenance mode: it neither monitors nor recovers).
       await runInNodeChecked(primary, ['crm_attribute', '--type', 'crm_config', '--name', 'maintenance-mode', '--update', 'true'], { timeoutMs: 30_000 });
-      await runInNodeChecked(rogue, [join(PG_BINDIR, 'pg_ctl'), 'promote', '-w', '-D', PGDATA], { user: 'postgres', timeoutMs: 60_000 });
+      const { bindir, pgdata } = await labPostgres();
+      await runInNodeChecked(rogue, [join(bindir, 'pg_ctl'), 'promote', '-w', '-D', pgdata], { user: 'postgres', timeoutMs: 60_000 });
       // A synchronous set left from when the node was primary would hold its commits: none acknowledged, nothing to catch.
       await sqlOnNode(rogue, "ALTER SYSTEM SET synchronous_standby_names = ''");
       await sqlOnNode(rogue, 'SELECT pg_reload_conf()');

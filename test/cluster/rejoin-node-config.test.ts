@@ -4,7 +4,8 @@ import { appendFile, chown, mkdir, readdir, readFile, stat, writeFile } from 'no
 import { join } from 'node:path';
 import { sqlOnNode } from '../../src/lab/cluster-ops.js';
 import { waitForStreaming } from '../../src/lab/cluster-query.js';
-import { hostPathOf, PGDATA } from '../../src/lab/node-fs.js';
+import { labPostgres } from '../../src/lab/lab-postgres.js';
+import { hostPathOf } from '../../src/lab/node-fs.js';
 import { VIP, PG_PORT } from '../../src/lab/layout.js';
 import { labNodes, labPowerOn } from '../../src/lab/power.js';
 import { divergeAndCrash } from './divergence.js';
@@ -13,8 +14,11 @@ import { bringLabDown, bringLabUp, log, waitHealthy } from './harness.js';
 const ARCHIVE = '/var/lib/pgha/rewind-archive';
 
 /** What each node gets in its data directory: primary_conninfo in an included node.conf, a conf.d with a per-node file. */
+/** The node's data directory, as the host sees it. */
+const dataDir = async (node: string) => hostPathOf(node, (await labPostgres()).pgdata);
+
 async function includeLayout(node: string): Promise<void> {
-  const dir = hostPathOf(node, PGDATA);
+  const dir = await dataDir(node);
   const { uid, gid } = await stat(dir);
   const write = async (name: string, text: string) => {
     await writeFile(join(dir, name), text, { mode: 0o600 });
@@ -28,7 +32,10 @@ async function includeLayout(node: string): Promise<void> {
 }
 
 const OWN_FILES = (node: string) => ['postgresql.conf', 'postgresql.auto.conf', 'node.conf', join('conf.d', `10-${node}.conf`)];
-const contents = (node: string) => Promise.all(OWN_FILES(node).map((name) => readFile(join(hostPathOf(node, PGDATA), name), 'utf8')));
+const contents = async (node: string) => {
+  const dir = await dataDir(node);
+  return Promise.all(OWN_FILES(node).map((name) => readFile(join(dir, name), 'utf8')));
+};
 
 /**
  * A DBA's layout of the per-node configuration inside the data directory
@@ -58,7 +65,7 @@ describe('rejoin keeps an include-file layout', { timeout: 12 * 60_000 }, () => 
     await waitForStreaming(newPrimary, await labNodes(), 180_000);
 
     assert.deepEqual(await contents(oldPrimary), before, `${oldPrimary}'s own files, byte for byte`);
-    assert.deepEqual(await readdir(join(hostPathOf(oldPrimary, PGDATA), 'conf.d')), [`10-${oldPrimary}.conf`], `${newPrimary}'s conf.d file is not read by ${oldPrimary}`);
+    assert.deepEqual(await readdir(join(await dataDir(oldPrimary), 'conf.d')), [`10-${oldPrimary}.conf`], `${newPrimary}'s conf.d file is not read by ${oldPrimary}`);
     assert.equal((await sqlOnNode(oldPrimary, "SELECT current_setting('cluster_name') || ' ' || current_setting('work_mem')")).trim(), `${oldPrimary} 5MB`);
     assert.equal(Number(await sqlOnNode(oldPrimary, 'SELECT count(*) FROM rejoin_probe')), replicated, 'the rejoined node follows the new history');
     const evidence = (await readdir(archive)).filter((d) => !archivesBefore.has(d));

@@ -9,7 +9,8 @@ import { waitForCluster, waitForStreaming } from '../../src/lab/cluster-query.js
 import { blockReplication } from '../../src/lab/faults.js';
 import { RESOURCE } from '../../src/lab/cib-commands.js';
 import { runInNodeChecked } from '../../src/lab/node-exec.js';
-import { hostPathOf, PG_BINDIR, PGDATA } from '../../src/lab/node-fs.js';
+import { labPostgres } from '../../src/lab/lab-postgres.js';
+import { hostPathOf } from '../../src/lab/node-fs.js';
 import { labNodes, labPowerOff, labPowerOn } from '../../src/lab/power.js';
 import { cleanupResource } from '../../src/lab/rebuild.js';
 import { digest } from '../pg/helpers/rejoin.js';
@@ -74,16 +75,17 @@ describe('a diverged old primary rejoins by itself', { timeout: 10 * 60_000 }, (
     try {
       const oldPrimary = await currentPrimary();
       const { newPrimary, replicated } = await divergeAndCrash(oldPrimary);
-      const before = await digest(hostPathOf(oldPrimary, PGDATA));
+      const { pgdata } = await labPostgres();
+      const before = await digest(hostPathOf(oldPrimary, pgdata));
       await labPowerOn(oldPrimary);
       const failure = await waitForFailedStart(oldPrimary, /diverged/);
       log(`as Pacemaker shows it: ${failure}`);
       assert.match(failure, /pgha rewind/, 'the reason names the command to run');
-      assert.equal(await digest(hostPathOf(oldPrimary, PGDATA)), before, 'manual: the data directory is untouched');
+      assert.equal(await digest(hostPathOf(oldPrimary, pgdata)), before, 'manual: the data directory is untouched');
 
       const dry = await pghaInNode(oldPrimary, ['rewind', '--resource', RESOURCE, '--dry-run']);
       assert.equal(dry.exitCode, 0, dry.stderr);
-      assert.equal(await digest(hostPathOf(oldPrimary, PGDATA)), before, 'dry run: untouched');
+      assert.equal(await digest(hostPathOf(oldPrimary, pgdata)), before, 'dry run: untouched');
       const rewound = await pghaInNode(oldPrimary, ['rewind', '--resource', RESOURCE, '--yes']);
       log(`pgha rewind: ${rewound.stdout.trim()}`);
       assert.equal(rewound.exitCode, 0, rewound.stderr);
@@ -99,6 +101,7 @@ describe('a diverged old primary rejoins by itself', { timeout: 10 * 60_000 }, (
 
   it('rewind impossible (no checksums, wal_log_hints off): rejoin=rewind refuses untouched, rejoin=reclone re-clones', { timeout: 360_000 }, async () => {
     await restoreHealthy();
+    const { bindir, pgdata, versionDir } = await labPostgres();
     const primary = await currentPrimary();
     const victim = (await labNodes()).find((n) => n !== primary)!;
     // Make the victim unrewindable while Pacemaker keeps its instance stopped.
@@ -106,10 +109,10 @@ describe('a diverged old primary rejoins by itself', { timeout: 10 * 60_000 }, (
     try {
       await waitForCluster(`${victim} stopped`, 60_000, (s) => !s.unpromoted.includes(victim) && !s.promoted.includes(victim));
       // crm_mon stops listing an instance while it is still stopping: wait for PostgreSQL itself.
-      const pidFile = join(hostPathOf(victim, PGDATA), 'postmaster.pid');
+      const pidFile = join(hostPathOf(victim, pgdata), 'postmaster.pid');
       await pollUntil(Deadline.after(30_000), 100, async () => (existsSync(pidFile) ? undefined : true));
-      await runInNodeChecked(victim, [join(PG_BINDIR, 'pg_checksums'), '--disable', '--pgdata', PGDATA], { user: 'postgres', timeoutMs: 60_000 });
-      await appendFile(join(hostPathOf(victim, PGDATA), 'postgresql.auto.conf'), 'wal_log_hints = off\n');
+      await runInNodeChecked(victim, [join(bindir, 'pg_checksums'), '--disable', '--pgdata', pgdata], { user: 'postgres', timeoutMs: 60_000 });
+      await appendFile(join(hostPathOf(victim, pgdata), 'postgresql.auto.conf'), 'wal_log_hints = off\n');
     } finally {
       // Never leave the node in standby mode for the tests that follow.
       await runInNodeChecked(primary, ['pcs', 'node', 'unstandby', victim], { timeoutMs: 60_000 });
@@ -122,11 +125,11 @@ describe('a diverged old primary rejoins by itself', { timeout: 10 * 60_000 }, (
     assert.equal((await sqlOnNode(victim, 'SHOW wal_log_hints')).trim(), 'off');
 
     const { newPrimary, replicated } = await divergeAndCrash(victim);
-    const before = await digest(hostPathOf(victim, PGDATA));
+    const before = await digest(hostPathOf(victim, pgdata));
     await labPowerOn(victim);
     const failure = await waitForFailedStart(victim, /cannot be rewound/);
     log(`as Pacemaker shows it: ${failure}`);
-    assert.equal(await digest(hostPathOf(victim, PGDATA)), before, 'rewind refused: the data directory is untouched');
+    assert.equal(await digest(hostPathOf(victim, pgdata)), before, 'rewind refused: the data directory is untouched');
 
     await updateResource({ rejoin: 'reclone' });
     try {
@@ -137,7 +140,7 @@ describe('a diverged old primary rejoins by itself', { timeout: 10 * 60_000 }, (
     }
     assert.equal(Number(await sqlOnNode(victim, 'SELECT count(*) FROM rejoin_probe')), replicated);
     assert.equal((await sqlOnNode(victim, 'SHOW data_checksums')).trim(), 'on', 're-cloned from a primary with checksums');
-    const aside = await runInNodeChecked(victim, ['ls', '/var/lib/postgresql/15'], { timeoutMs: 10_000 });
+    const aside = await runInNodeChecked(victim, ['ls', versionDir], { timeoutMs: 10_000 });
     assert.match(aside.stdout, /lab\.pgha-old-/, 'the old data directory is kept aside');
     await restoreHealthy();
   });

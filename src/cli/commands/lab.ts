@@ -10,6 +10,8 @@ import { cutNodeNetwork, restoreNodeNetwork } from '../../lab/faults.js';
 import { runInNode } from '../../lab/node-exec.js';
 import { rebuildStandby } from '../../lab/rebuild.js';
 import { MAX_NODES, MIN_NODES } from '../../lab/layout.js';
+import { resolveLabMajor, wantedLabMajor } from '../../lab/lab-postgres.js';
+import { parseWantedMajor } from '../../pg/installation.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -20,14 +22,19 @@ export function makeLabCommand(): Command {
 
   lab
     .command('up')
-    .description('build an N-node Pacemaker + PostgreSQL 15 cluster and print its status')
+    .description('build an N-node Pacemaker + PostgreSQL cluster and print its status')
     .addOption(new Option('--nodes <n>', `number of nodes (${MIN_NODES}-${MAX_NODES})`).default('3').argParser(parseNodes))
     .addOption(new Option('--agent <agent>', 'PostgreSQL resource agent').choices(['pgha', 'paf']).default('pgha'))
+    .addOption(
+      new Option('--pg-version <major>', 'PostgreSQL major version to run, among those installed (default: PGHA_PG_VERSION, else the only one installed; none installed: Debian\'s default)')
+        .argParser(parsePgVersion),
+    )
     .option('--no-build', 'use the installed pgha instead of building and installing this source tree first')
-    .action(async (opts: { nodes: number | string; agent: 'pgha' | 'paf'; build: boolean }) => {
+    .action(async (opts: { nodes: number | string; agent: 'pgha' | 'paf'; pgVersion?: number; build: boolean }) => {
+      const pgMajor = checkPgVersion(opts.pgVersion);
       requireRoot();
       const buildRoot = opts.build ? sourceTreeRoot() : undefined;
-      const text = await labUp({ nodes: Number(opts.nodes), agent: opts.agent, buildRoot, log }).catch(fail);
+      const text = await labUp({ nodes: Number(opts.nodes), agent: opts.agent, pgMajor, buildRoot, log }).catch(fail);
       process.stdout.write(`${text}\n`);
     });
 
@@ -100,6 +107,32 @@ function parseNodes(value: string): number {
     throw new InvalidArgumentError(`expected an integer from ${MIN_NODES} to ${MAX_NODES}`);
   }
   return n;
+}
+
+function parsePgVersion(value: string): number {
+  let major: number | undefined;
+  try {
+    major = parseWantedMajor(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+  if (major === undefined) throw new InvalidArgumentError('expected a PostgreSQL major version, e.g. 17');
+  return major;
+}
+
+/**
+ * The major asked for (--pg-version, else PGHA_PG_VERSION), checked against
+ * the installed ones before anything is built: a usage error when it is
+ * malformed or not installed, or when several are installed and none is chosen.
+ */
+function checkPgVersion(option: number | undefined): number | undefined {
+  try {
+    const wanted = wantedLabMajor(option);
+    resolveLabMajor(wanted);
+    return wanted;
+  } catch (error) {
+    throw new CliError((error as Error).message, EXIT.USAGE);
+  }
 }
 
 /** The pgha source tree this CLI was built from, when it runs from one (dist/pgha.cjs in a checkout). */

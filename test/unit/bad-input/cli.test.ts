@@ -33,6 +33,7 @@ const CASES: [string[], number, RegExp][] = [
   [['fence', 'drill', 'node1'], EXIT.USAGE, /confirm on a terminal or pass --yes/],
   [['fence', 'verify', '--bogus'], EXIT.USAGE, /unknown option/],
   [['lab', 'up', '--bogus'], EXIT.USAGE, /unknown option/],
+  [['lab', 'up', '--pg-version', '17.2'], EXIT.USAGE, /--pg-version.*not a PostgreSQL major version: "17\.2"/],
   [['install', '--bogus'], EXIT.USAGE, /unknown option/],
 ];
 

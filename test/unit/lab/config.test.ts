@@ -2,16 +2,18 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CLONE, VIP_RESOURCE, clusterCommands, type ClusterSpec } from '../../../src/lab/cib-commands.ts';
 import { nodeLayout } from '../../../src/lab/layout.ts';
-import { LAB_CONF_PATH, LAB_HBA_PATH, labPgHba, labPostgresqlConf } from '../../../src/lab/pg-config.ts';
+import { labPgHba, labPostgresqlConf } from '../../../src/lab/pg-config.ts';
+import { labPostgresLayout } from '../../../src/lab/lab-postgres.ts';
 import { missingPackages, REQUIRED_FILES } from '../../../src/lab/packages.ts';
 import { parsePasswd } from '../../../src/lab/users.ts';
-import { PGDATA } from '../../../src/lab/node-fs.ts';
+
+const PG17 = labPostgresLayout(17);
 
 const spec = (agent: 'pgha' | 'paf'): ClusterSpec => ({
   agent,
   nodes: ['node1', 'node2', 'node3'],
-  bindir: '/usr/lib/postgresql/15/bin',
-  pgdata: '/var/lib/postgresql/15/lab',
+  bindir: PG17.bindir,
+  pgdata: PG17.pgdata,
   pghost: '/run/postgresql',
   pgport: 5432,
   systemUser: 'postgres',
@@ -44,7 +46,7 @@ describe('cluster commands (pcs)', () => {
   it('creates a promotable clone with notify and one promoted instance, with the chosen agent', () => {
     assert.ok(joined('paf').some((c) => c.includes('resource create pgsqld ocf:heartbeat:pgsqlms') && c.endsWith(' promotable')));
     assert.ok(joined('paf').some((c) => c.endsWith(`resource meta ${CLONE} notify=true promoted-max=1 promoted-node-max=1`)), 'on the clone: pcs 0.11 and 0.12 accept it without a warning');
-    assert.ok(joined('pgha').some((c) => c.includes('resource create pgsqld ocf:pgha:postgresql bindir=/usr/lib/postgresql/15/bin pgdata=/var/lib/postgresql/15/lab')));
+    assert.ok(joined('pgha').some((c) => c.includes('resource create pgsqld ocf:pgha:postgresql bindir=/usr/lib/postgresql/17/bin pgdata=/var/lib/postgresql/17/lab')));
   });
 
   it("uses PAF's quick start for PAF: its monitor intervals, Pacemaker's default recovery", () => {
@@ -70,13 +72,16 @@ describe('cluster commands (pcs)', () => {
 
 describe('PostgreSQL configuration', () => {
   it('keeps node-specific files outside the data directory (base backups and rewinds copy PGDATA)', () => {
-    for (const path of [LAB_CONF_PATH, LAB_HBA_PATH]) assert.ok(!path.startsWith(`${PGDATA}/`), path);
+    for (const major of [15, 17, 18]) {
+      const pg = labPostgresLayout(major);
+      for (const path of [pg.confPath, pg.hbaPath]) assert.ok(!path.startsWith(`${pg.pgdata}/`), path);
+    }
   });
 
   it('streams from the VIP under the node name, with WAL settings fit for rewind', () => {
-    const conf = labPostgresqlConf(nodeLayout(2));
+    const conf = labPostgresqlConf(nodeLayout(2), PG17);
     assert.match(conf, /primary_conninfo = 'host=10\.213\.7\.100 port=5432 user=postgres application_name=node2 /);
-    for (const setting of ["hba_file = '/var/lib/postgresql/15/pgha-lab-hba.conf'", "listen_addresses = '*'", 'wal_level = replica', 'hot_standby = on', 'wal_log_hints = on', "recovery_target_timeline = 'latest'"]) {
+    for (const setting of ["hba_file = '/var/lib/postgresql/17/pgha-lab-hba.conf'", "listen_addresses = '*'", 'wal_level = replica', 'hot_standby = on', 'wal_log_hints = on', "recovery_target_timeline = 'latest'"]) {
       assert.ok(conf.includes(setting), setting);
     }
     assert.match(conf, /wal_keep_size = '\d+MB'/);
@@ -98,8 +103,9 @@ describe('host packages', () => {
     const present = new Map(REQUIRED_FILES.map((f) => [f.path, true]));
     assert.deepEqual(missingPackages(present), []);
     present.set('/usr/sbin/corosync', false);
-    present.set('/usr/lib/postgresql/15/bin/initdb', false);
-    assert.deepEqual(missingPackages(present), ['corosync', 'postgresql-15']);
+    present.set('/usr/sbin/nft', false);
+    assert.deepEqual(missingPackages(present), ['corosync', 'nftables']);
+    assert.ok(REQUIRED_FILES.every((f) => !/postgresql/.test(f.pkg)), 'PostgreSQL\'s packages depend on the major (postgresPackages)');
   });
 
   it('reads uid and gid from passwd text', () => {

@@ -28,6 +28,7 @@ describe('pgha lab command line', () => {
   it('accepts the documented forms', () => {
     assert.equal(parse(['up']), undefined);
     assert.equal(parse(['up', '--nodes', '5', '--agent', 'pgha', '--no-build']), undefined);
+    assert.equal(parse(['up', '--pg-version', '17']), undefined);
     assert.equal(parse(['exec', 'node2', '--', 'crm_mon', '-1']), undefined);
     assert.equal(parse(['power-off', 'node1']), undefined);
     assert.equal(parse(['net-restore', 'node3']), undefined);
@@ -38,6 +39,7 @@ describe('pgha lab command line', () => {
     assert.equal(parse(['up', '--nodes', 'three'])?.code, 'commander.invalidArgument');
     assert.equal(parse(['up', '--agent', 'pgsql'])?.code, 'commander.invalidArgument');
     assert.equal(parse(['up', '--bogus'])?.code, 'commander.unknownOption');
+    for (const bad of ['17.2', 'latest', '']) assert.equal(parse(['up', '--pg-version', bad])?.code, 'commander.invalidArgument', bad);
     assert.equal(parse(['power-off'])?.code, 'commander.missingArgument');
     assert.equal(parse(['reboot', 'node1'])?.code, 'commander.unknownCommand');
   });
