@@ -14,7 +14,7 @@ import { createPair, type TestInstance, type TestPair } from './helpers/instance
 import { waitStreaming } from './helpers/rejoin.js';
 
 /**
- * The agent's whole life cycle on a real PostgreSQL 15 primary and streaming
+ * The agent's whole life cycle on a real PostgreSQL primary and streaming
  * standby, invoked exactly as Pacemaker's executor would (without a cluster,
  * so score updates are logged and skipped).
  */

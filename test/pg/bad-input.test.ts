@@ -11,7 +11,7 @@ import { runAgent } from './helpers/agent.js';
 import { createPair, type TestPair } from './helpers/instances.js';
 
 /**
- * Hostile and careless input to the agent, on a real PostgreSQL 15: links
+ * Hostile and careless input to the agent, on a real PostgreSQL: links
  * planted where root writes, parameters that break the binaries or the
  * connection while PostgreSQL runs, data directories that are no data
  * directory. Each gets the exact OCF code, a clear reason, and nothing

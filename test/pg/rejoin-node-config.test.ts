@@ -4,7 +4,7 @@ import { appendFile, chown, mkdir, readdir, readFile, rename, stat, writeFile } 
 import { join } from 'node:path';
 import { OCF } from '../../src/ocf/exit-codes.js';
 import { runAgent } from './helpers/agent.js';
-import { createPair, type TestInstance, type TestPair } from './helpers/instances.js';
+import { createPair, PG_MAJOR, type TestInstance, type TestPair } from './helpers/instances.js';
 import { CLONE, digest, failoverWithLostWrites, ok, sql, startPair, waitStreaming, type Act } from './helpers/rejoin.js';
 
 /**
@@ -59,7 +59,7 @@ async function includeLayoutPair(port: number): Promise<{ pair: TestPair; act: A
   return { pair, act, archive };
 }
 
-describe('rewind keeps the node\'s own configuration (real PostgreSQL 15)', () => {
+describe(`rewind keeps the node's own configuration (real PostgreSQL ${PG_MAJOR})`, () => {
   it('include files, include_dir, @file, ALTER SYSTEM: byte for byte after the rewind; the source\'s own conf.d file goes to the archive', async () => {
     const { pair, act, archive } = await includeLayoutPair(55500);
     const { primary: node1, standby: node2 } = pair;

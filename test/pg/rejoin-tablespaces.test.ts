@@ -5,7 +5,7 @@ import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run, runChecked } from '../../src/exec/run.js';
 import { runAgent } from './helpers/agent.js';
-import { createPair, PG_BIN, type TestPair } from './helpers/instances.js';
+import { createPair, PG_BIN, PG_MAJOR, type TestPair } from './helpers/instances.js';
 import { CLI, CLONE, digest, failoverWithLostWrites, ok, sleep, sql, startPair, waitStreaming, type Act } from './helpers/rejoin.js';
 
 /**
@@ -46,7 +46,7 @@ async function privateMount(source: string, target: string): Promise<{ enter: st
 
 const asides = async (...dirs: string[]) => (await Promise.all(dirs.map(async (d) => (await readdir(d)).filter((n) => n.includes('.pgha-old-')).map((n) => join(d, n))))).flat();
 
-describe('re-clone of a node with a tablespace outside its data directory (real PostgreSQL 15)', () => {
+describe(`re-clone of a node with a tablespace outside its data directory (real PostgreSQL ${PG_MAJOR})`, () => {
   it('moves the tablespace aside with the data directory, puts everything back when pg_basebackup fails, refuses a mount point untouched', async () => {
     pair = await createPair(55620);
     const { base, primary: node1, standby: node2 } = pair;
@@ -64,7 +64,9 @@ describe('re-clone of a node with a tablespace outside its data directory (real 
     await sql(node1, 'alter table t set tablespace ts');
     const [{ lsn }] = await sql(node1, 'select pg_current_wal_lsn()::text as lsn');
     while ((await sql(node2, `select pg_last_wal_replay_lsn() >= '${lsn}' as done`))[0]!.done !== true) await sleep(20);
-    assert.match((await readdir(join(node2Parent, 'ts'))).join(), /PG_15_/, "node2's tablespace is its own directory");
+    // A tablespace's directory is PG_<major>_<catalog version>.
+    const versionDir = new RegExp(`PG_${PG_MAJOR}_`);
+    assert.match((await readdir(join(node2Parent, 'ts'))).join(), versionDir, "node2's tablespace is its own directory");
     await failoverWithLostWrites(act, node1, node2, false);
     // A tablespace node1 never had, at a path where node1's host holds something else.
     await sql(node2, `create tablespace ts2 location '${ts2}'`);
@@ -125,7 +127,7 @@ describe('re-clone of a node with a tablespace outside its data directory (real 
     assert.equal(await digest(tsAside!), before.ts, 'the old tablespace is kept as it was');
     const recreated = await stat(ts);
     assert.deepEqual([recreated.uid, recreated.mode & 0o777], [(await stat(tsAside!)).uid, 0o700]);
-    assert.match((await readdir(ts2)).join(), /PG_15_/, 'pg_basebackup created the tablespace node1 did not have');
+    assert.match((await readdir(ts2)).join(), versionDir, 'pg_basebackup created the tablespace node1 did not have');
 
     await ok(act('start', node1));
     await waitStreaming(node2, node1);

@@ -7,7 +7,7 @@ import { OCF } from '../../src/ocf/exit-codes.js';
 import { DIVERGENCE_CHECK_AFTER_MS } from '../../src/rejoin/divergence.js';
 import { sleep } from '../../src/exec/deadline.js';
 import { runAgent } from './helpers/agent.js';
-import { createPair, PG_BIN, type PairOptions, type TestInstance, type TestPair } from './helpers/instances.js';
+import { createPair, PG_BIN, PG_MAJOR, type PairOptions, type TestInstance, type TestPair } from './helpers/instances.js';
 import { CLI, CLONE, digest, failoverWithLostWrites, ok, sql, startPair, waitStreaming, type Act } from './helpers/rejoin.js';
 
 /**
@@ -39,7 +39,7 @@ async function manifests(pair: TestPair): Promise<{ dir: string; manifest: Recor
   return Promise.all(dirs.map(async (d) => ({ dir: join(root, d), manifest: JSON.parse(await readFile(join(root, d, 'manifest.json'), 'utf8')) })));
 }
 
-describe('rejoin of a diverged old primary (real PostgreSQL 15)', () => {
+describe(`rejoin of a diverged old primary (real PostgreSQL ${PG_MAJOR})`, () => {
   it('rejoin=rewind: a crashed old primary is rewound, streams from the new primary, and the discarded WAL is archived', async () => {
     const pair = await newPair(55480);
     const { primary: node1, standby: node2 } = pair;
