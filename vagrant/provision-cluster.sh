@@ -13,7 +13,8 @@ set -euo pipefail
 HACLUSTER_PASSWORD="${PGHA_HACLUSTER_PASSWORD:-pgha-demo-hacluster}"
 FENCE_USER="${PGHA_FENCE_USER:-}"
 FENCE_KEY=/root/.ssh/pgha_fence
-PG_MAJOR=15
+# Debian's default PostgreSQL, as provision-node.sh installed it (15 on Debian 12, 17 on Debian 13).
+PG_MAJOR="$(dpkg-query -W -f='${Depends}' postgresql | grep -o 'postgresql-[0-9]*' | head -n1 | cut -d- -f2)"
 names=()
 addresses=()
 for pair in $PGHA_NODES; do names+=("${pair%%=*}"); addresses+=("${pair#*=}"); done
