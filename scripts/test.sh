@@ -21,5 +21,5 @@ if ! wait "$root_build"; then
   exit 1
 fi
 rm -f "$root_log"
-# Stages that pass on Debian 13 today; lab joins them once its scenarios pass there (issue 18).
-scripts/test-matrix.sh --suite trixie --stages build,unit,pg,deb
+# Every stage (docs/platforms.md): Debian 13 with PostgreSQL 17 and Pacemaker 3.0.
+scripts/test-matrix.sh --suite trixie --stages build,unit,pg,lab,deb
