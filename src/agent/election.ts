@@ -1,18 +1,18 @@
 import { pollUntil } from '../exec/deadline.js';
 import { getProcessDeadline } from '../exec/run.js';
-import { chooseCandidate, type Candidate } from '../election/choose-candidate.js';
+import { chooseCandidate, redirectTargets, type Candidate } from '../election/choose-candidate.js';
 import { SCORE } from '../election/scores.js';
 import { genericError } from '../ocf/exit-codes.js';
 import { nodesAfterTransition, type Notification } from '../ocf/notify.js';
 import { deletePrivateAttribute, queryAttributeOnAllNodes } from '../pacemaker/attributes.js';
 import { redirectReason } from '../pacemaker/redirect-residue.js';
-import { compareWalPositions, formatWalPosition, parseWalPosition, type WalPosition } from '../pg/lsn.js';
+import { compareWalPositions, formatWalPosition, type WalPosition } from '../pg/lsn.js';
 import { readPublishedSet } from '../sync/cib-set.js';
 import { promotableMembers } from '../sync/plan.js';
 import type { AgentContext } from './context.js';
-import { updateLocalState } from './local-state.js';
+import { loadLocalState, updateLocalState } from './local-state.js';
 import { forceScore } from './scoring.js';
-import { walPositionAttribute } from './wal-position.js';
+import { parsePublishedPosition, walPositionAttribute } from './wal-position.js';
 
 /**
  * How long the election waits for peers' positions: they were published in
@@ -75,14 +75,18 @@ export async function confirmBestCandidate(ctx: AgentContext, notification: Noti
   const candidates: Candidate[] = [];
   for (const node of positions.peers) {
     const text = positions.published.get(node);
-    const position = parseWalPosition(text ?? '');
-    if (position) candidates.push({ node, position });
+    const published = parsePublishedPosition(text ?? '');
+    if (published) candidates.push({ node, ...published });
     else ctx.log.warning(`${node} ${text === undefined ? `published no WAL position within ${positions.waitedMs} ms` : `published an unreadable WAL position "${text}"`}; it is left out of the election`);
   }
   if (positions.peers.length === 0 && ctx.params.syncMode === 'off') return;
   ctx.log.info(`election: ours ${formatWalPosition(own)}; ${candidates.map((c) => `${c.node} ${formatWalPosition(c.position)}`).join(', ') || 'no peer'}`);
   const self = { node: ctx.node, position: own };
-  const best = ctx.params.syncMode === 'off' ? chooseCandidate(self, candidates) : await bestSynchronousCandidate(ctx, self, candidates);
+  const { targets, leftOut } = redirectTargets(candidates, (await loadLocalState(ctx.env.instance)).streamedSinceStart === true);
+  for (const c of leftOut.filter((c) => compareWalPositions(c.position, own) > 0)) {
+    ctx.log.warning(`${c.node} is a former primary back with WAL nobody received (${formatWalPosition(c.position)}): not waited for; that WAL is kept in its evidence archive when it rejoins`);
+  }
+  const best = ctx.params.syncMode === 'off' ? chooseCandidate(self, targets) : await bestSynchronousCandidate(ctx, self, targets);
   if (best.node !== ctx.node) await redirectPromotion(ctx, notification, own, best);
 }
 

@@ -10,12 +10,16 @@ import type { Logger } from '../ocf/log.js';
 import { startPostgres } from '../pg/pg-ctl.js';
 import { isLiveProcess, processesInDataDirectory, processState, removeStaleLockFiles, runningPostmasterPid, SHUTDOWN_SIGNALS, STOPPED_BY_SIGNAL } from '../pg/postmaster.js';
 import type { AgentContext } from './context.js';
+import { updateLocalState } from './local-state.js';
 import { observe, observeUntil, type Observation } from './observe.js';
 
 /** Writes standby.signal (owned like the data directory) and starts the instance; returns once it accepts read-only connections. */
 export async function startAsStandby(ctx: AgentContext): Promise<Observation> {
   await endOrphanedProcesses(stopTarget(ctx));
   await writeDataDirectoryFile(ctx.params.datadir, 'standby.signal', '');
+  await updateLocalState(ctx.env.instance, async (state) => {
+    state.streamedSinceStart = undefined;
+  });
   await startPostgres(ctx.pgctl, secondsLeft(1_000));
   const result = await observeUntil(ctx, (o) => o.state === 'standby' || o.state === 'primary' || hasDied(o));
   if (result.state === 'standby') return result;
@@ -167,6 +171,9 @@ export async function recoverInIsolation(ctx: AgentContext): Promise<void> {
   }
   const after = await observe(ctx);
   if (after.state !== 'stopped') throw genericError(`after crash recovery the instance is ${describeState(after.state)}, not cleanly stopped`);
+  await updateLocalState(ctx.env.instance, async (state) => {
+    state.unreplicatedWal = true;
+  });
   ctx.log.info('crash recovery complete; the instance is cleanly shut down');
 }
 

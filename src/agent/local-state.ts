@@ -23,6 +23,10 @@ export interface LocalState {
   runningAtPromotion?: string[];
   /** The published synchronous set ("k:a,b@T") as last read or written, with when (ms). */
   publishedSet?: [string, number];
+  /** This standby has streamed since PostgreSQL last started here (a failover, not a cluster start). */
+  streamedSinceStart?: boolean;
+  /** This node came back as a former primary, its history unchecked: its WAL may hold what nobody received. Cleared once it streams. */
+  unreplicatedWal?: boolean;
   /** Since when a standby has not streamed, as its monitors saw it. */
   notStreaming?: NotStreaming;
   /** A smaller synchronous set to publish once its members flushed past `lsn`. */

@@ -1,4 +1,4 @@
-import { maxLsn, type WalPosition } from '../pg/lsn.js';
+import { formatWalPosition, maxLsn, parseWalPosition, type WalPosition } from '../pg/lsn.js';
 import { timelineOfLocalWal } from '../pg/wal-files.js';
 import type { LocalStatus } from '../pg/queries.js';
 
@@ -24,3 +24,15 @@ export async function localWalPosition(status: LocalStatus, datadir: string): Pr
 }
 
 export const walPositionAttribute = (instance: string) => `pgha-walpos-${instance}`;
+
+/** Appended to a published position by a former primary back with WAL nobody received (redirectTargets). */
+const UNREPLICATED_MARK = ' unreplicated';
+
+export const formatPublishedPosition = (position: WalPosition, unreplicated: boolean) => `${formatWalPosition(position)}${unreplicated ? UNREPLICATED_MARK : ''}`;
+
+export function parsePublishedPosition(text: string): { position: WalPosition; unreplicated: boolean } | undefined {
+  const trimmed = text.trim();
+  const unreplicated = trimmed.endsWith(UNREPLICATED_MARK);
+  const position = parseWalPosition(unreplicated ? trimmed.slice(0, -UNREPLICATED_MARK.length) : trimmed);
+  return position && { position, unreplicated };
+}

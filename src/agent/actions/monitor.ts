@@ -37,6 +37,10 @@ export async function monitor(ctx: AgentContext): Promise<OcfExitCode> {
     // One read and at most one write of the local state for both.
     const diverged = await updateLocalState(ctx.env.instance, async (state) => {
       const reason = await divergedStandbyReason(ctx, status, state);
+      if (status?.receiver?.status === 'streaming' && !state.streamedSinceStart) {
+        state.streamedSinceStart = true;
+        state.unreplicatedWal = undefined;
+      }
       if (!reason) {
         await restartStalledWalReceiver(ctx, status);
         await scoreStandby(ctx, status, state);

@@ -1,10 +1,9 @@
 import { OCF, type OcfExitCode } from '../../ocf/exit-codes.js';
 import { deletePrivateAttribute, setPrivateAttribute } from '../../pacemaker/attributes.js';
-import { formatWalPosition } from '../../pg/lsn.js';
 import { nodesAfterTransition } from '../../ocf/notify.js';
 import type { AgentContext } from '../context.js';
-import { updateLocalState } from '../local-state.js';
-import { localWalPosition, walPositionAttribute } from '../wal-position.js';
+import { loadLocalState, updateLocalState } from '../local-state.js';
+import { formatPublishedPosition, localWalPosition, walPositionAttribute } from '../wal-position.js';
 
 /**
  * notify: never fails (Pacemaker ignores the result) and changes nothing in
@@ -26,8 +25,10 @@ export async function notify(ctx: AgentContext): Promise<OcfExitCode> {
       const observation = await observe(ctx);
       const position = observation.status && (await localWalPosition(observation.status, ctx.params.datadir));
       if (observation.state === 'standby' && position) {
-        await setPrivateAttribute(attribute, formatWalPosition(position));
-        ctx.log.info(`published WAL position ${formatWalPosition(position)}`);
+        const unreplicated = observation.status?.receiver?.status !== 'streaming' && (await loadLocalState(ctx.env.instance)).unreplicatedWal === true;
+        const published = formatPublishedPosition(position, unreplicated);
+        await setPrivateAttribute(attribute, published);
+        ctx.log.info(`published WAL position ${published}`);
         await restartStalledWalReceiver(ctx, observation.status);
       } else {
         // A position left from an earlier election must not speak for this node now.

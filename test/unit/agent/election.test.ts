@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { chooseCandidate } from '../../../src/election/choose-candidate.js';
+import { chooseCandidate, redirectTargets } from '../../../src/election/choose-candidate.js';
 import { disconnectedScores, rankStandbys, SCORE, selfScore } from '../../../src/election/scores.js';
 import { compareWalPositions, formatLsn, parseLsn, parseWalPosition } from '../../../src/pg/lsn.js';
-import { walPositionOf } from '../../../src/agent/wal-position.js';
+import { formatPublishedPosition, parsePublishedPosition, walPositionOf } from '../../../src/agent/wal-position.js';
 import { timelineOfSegment } from '../../../src/pg/wal-files.js';
 
 describe('LSN arithmetic', () => {
@@ -131,4 +131,26 @@ describe('timelineOfSegment', () => {
     assert.equal(timelineOfSegment(['000000020000000000000003', '000000010000000000000004'], 0x4000000n, size), 2);
   });
   it('is undefined when no file holds that segment', () => assert.equal(timelineOfSegment(['000000010000000000000001'], 0x3000100n, size), undefined));
+});
+
+describe('redirectTargets (a former primary back during a failover)', () => {
+  const back = { node: 'node1', position: { timeline: 2, lsn: 900n }, unreplicated: true };
+  const standby = { node: 'node3', position: { timeline: 2, lsn: 500n } };
+  it('leaves it out once this node has streamed since its start: the failover goes on without a restart', () => {
+    assert.deepEqual(redirectTargets([back, standby], true), { targets: [standby], leftOut: [back] });
+    assert.equal(chooseCandidate({ node: 'node2', position: { timeline: 2, lsn: 400n } }, redirectTargets([back, standby], true).targets).node, 'node3');
+  });
+  it('keeps it at a cluster start, where the most advanced node still wins', () => {
+    assert.equal(chooseCandidate({ node: 'node2', position: { timeline: 2, lsn: 400n } }, redirectTargets([back, standby], false).targets).node, 'node1');
+  });
+});
+
+describe('published positions', () => {
+  it('round-trip, with the mark of unreplicated WAL', () => {
+    const position = { timeline: 3, lsn: 0x3000060n };
+    assert.equal(formatPublishedPosition(position, true), '3#0/3000060 unreplicated');
+    assert.deepEqual(parsePublishedPosition('3#0/3000060 unreplicated'), { position, unreplicated: true });
+    assert.deepEqual(parsePublishedPosition('3#0/3000060'), { position, unreplicated: false });
+    assert.equal(parsePublishedPosition('3#garbage unreplicated'), undefined);
+  });
 });
