@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import type { AgentChoice } from '../src/lab/cib-commands.js';
 import { bringLabDown, bringLabUp, REPO_ROOT } from '../test/cluster/harness.js';
 import { lineChart, writesPerSecond, type Series } from './chart.js';
-import { OUTAGE_GAP_MS, promotedIntervalMs, runFault, SCENARIOS, stats, type Run, type Scenario } from './fault-run.js';
+import { nodeCrashStepRow, OUTAGE_GAP_MS, outageRow, promotedIntervalMs, runFault, SCENARIOS, type Run, type Scenario } from './fault-run.js';
 import { writeSection } from './report.js';
 
 const { values } = parseArgs({
@@ -43,15 +43,8 @@ for (const scenario of scenarios) {
   const series: Series[] = [];
   for (const agent of agents) {
     const list = results.get(`${agent}/${scenario}`) ?? [];
-    const totals = list.map((r) => r.totalMs);
-    const afters = list.flatMap((r) => (r.afterDetectionMs === undefined ? [] : [r.afterDetectionMs]));
-    rows.push(`| ${SCENARIOS[scenario].title} | ${agent} | ${stats(totals)} | ${SCENARIOS[scenario].detection ? stats(afters) : '—'} | ${list.map((r) => r.lost).join(', ')} | ${list.length} |`);
-    if (scenario === 'node-crash') {
-      const values = (pick: (r: Run) => number | undefined) => list.flatMap((r) => (pick(r) === undefined ? [] : [pick(r)!]));
-      dcRows.push(
-        `| ${agent} | ${stats(afters)} | ${stats(values((r) => r.detectionToTransitionMs))} | ${stats(values((r) => r.transitionToVipMs))} | ${stats(values((r) => r.detectionToVipMs))} | ${list.filter((r) => r.dcLost).length} of ${list.length} |`,
-      );
-    }
+    rows.push(outageRow(scenario, agent, list));
+    if (scenario === 'node-crash') dcRows.push(nodeCrashStepRow(agent, list));
     const typical = [...list].sort((a, b) => a.totalMs - b.totalMs)[Math.floor(list.length / 2)];
     if (typical) series.push({ label: `${agent} (median run)`, color: agent === 'pgha' ? '#1f6fb4' : '#d2691e', values: writesPerSecond(typical.events, typical.faultAt, -5, 25) });
   }
