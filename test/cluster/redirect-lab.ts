@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { labNodes } from '../../src/lab/power.js';
+import { waitForCluster } from '../../src/lab/cluster-query.js';
 import { pacemakerLogLines } from '../../src/lab/pacemaker-log.js';
 import { runInNode, runInNodeChecked } from '../../src/lab/node-exec.js';
 import { CLONE, RESOURCE } from '../../src/lab/cib-commands.js';
@@ -59,6 +60,11 @@ export async function expectNothingLeft(what: string, from: string, chosen: stri
 }
 
 export async function switchoverTo(from: string, target: string): Promise<void> {
+  // Pacemaker probes the instance again once its failed promote is cleared: until that probe
+  // ends, crm_mon (and so pgha switchover) shows no role for it there.
+  const waited = Date.now();
+  await waitForCluster(`${target} Unpromoted in crm_mon`, 60_000, (s) => s.unpromoted.includes(target) && s.promoted.length === 1);
+  log(`MEASURE ${target} shown Unpromoted after ${Date.now() - waited} ms`);
   const r = await pghaInNode(from, ['switchover', '--to', target], 180_000);
   log(`pgha switchover --to ${target}: exit ${r.exitCode}\n${r.stdout}${r.stderr}`);
   assert.equal(r.exitCode, 0, `pgha switchover --to ${target} runs at once: ${r.stdout}${r.stderr}`);
