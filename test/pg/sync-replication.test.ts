@@ -80,7 +80,7 @@ describe('synchronous replication managed by the agent', () => {
   });
 
   it('quorum, first promotion: the set is published and in force before promote returns; the first commit waits for the standby', () => {
-    assert.equal(afterPromote.published, '1:node2', 'published in the CIB by promote itself');
+    assert.equal(afterPromote.published, '1:node2@2', 'published in the CIB by promote itself, with its timeline');
     assert.equal(afterPromote.names, 'ANY 1 ("node2")');
     assert.equal(afterPromote.commit.blocked, true, 'no commit acknowledged before a standby has it');
   });
@@ -88,7 +88,7 @@ describe('synchronous replication managed by the agent', () => {
   it('quorum: the primary monitor publishes the set in the CIB and points synchronous_standby_names at the streaming standby', async () => {
     assert.equal((await monitorPrimary()).code, OCF.RUNNING_PROMOTED);
     assert.equal(await standbyNames(), 'ANY 1 ("node2")');
-    assert.equal(await published(), '1:node2');
+    assert.equal(await published(), '1:node2@2');
     assert.equal(await readAgentMark(pair.primary.datadir), 'ANY 1 ("node2")', 'marked as the agent\'s, for clones too');
     assert.equal((await timedInsert(1)).blocked, false);
     assert.deepEqual(await sql(pair.primary, "select sync_state from pg_stat_replication where application_name = 'node2'"), [{ sync_state: 'quorum' }]);
@@ -102,7 +102,7 @@ describe('synchronous replication managed by the agent', () => {
     assert.match(r.stderr, /WITHOUT synchronous protection/);
     assert.equal(await standbyNames(), '');
     assert.equal((await timedInsert(2)).blocked, false);
-    assert.equal(await published(), '1:node2', 'promotion still restricted to the standby that held acknowledged commits');
+    assert.equal(await published(), '1:node2@2', 'promotion still restricted to the standby that held acknowledged commits');
   });
 
   it('strict: the dead standby stays in the set and writes wait', async () => {
