@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { ACTIONS } from '../src/agent/metadata.js';
 import { clearMove, movePromoted, rowsOnNode } from '../src/lab/cluster-ops.js';
 import { runInNodeChecked } from '../src/lab/node-exec.js';
-import { clusterStatus, waitForCluster } from '../src/lab/cluster-query.js';
+import { clusterStatus, waitFenced, waitForCluster } from '../src/lab/cluster-query.js';
 import { killPostmaster } from '../src/lab/faults.js';
 import { labNodes, labPowerOff, labPowerOn } from '../src/lab/power.js';
 import { LabWriter, missingAcknowledged, type WriteEvent } from '../src/lab/writer.js';
@@ -70,8 +70,7 @@ async function arrangePrimary(scenario: Scenario, primary: string): Promise<stri
 /** After the power-off: the node boots again as soon as it is fenced, or 20 s after the crash. */
 async function bootAgain(scenario: Scenario, node: string, crashedAt: number): Promise<void> {
   if (scenario === 'fast-reboot') {
-    await waitForCluster(`${node} lost`, 30_000, (st) => !st.online.includes(node));
-    await waitForCluster(`${node} fenced`, 60_000, (st) => !st.online.includes(node) && !st.unclean.includes(node));
+    await waitFenced(node);
   } else if (scenario === 'reboot-20s') await sleep(Math.max(0, crashedAt + 20_000 - Date.now()));
   else return;
   await labPowerOn(node);

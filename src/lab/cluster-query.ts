@@ -46,6 +46,12 @@ export async function waitForNewPrimary(old: string, timeoutMs = 90_000): Promis
   return status.promoted[0]!;
 }
 
+/** Waits until a powered-off `node` is lost to the cluster, then fenced (offline, no longer unclean). */
+export async function waitFenced(node: string): Promise<void> {
+  await waitForCluster(`${node} lost`, 30_000, (s) => !s.online.includes(node));
+  await waitForCluster(`${node} fenced`, 60_000, (s) => !s.online.includes(node) && !s.unclean.includes(node));
+}
+
 /** Waits until every other node streams from `primary` (its pg_stat_replication). */
 export async function waitForStreaming(primary: string, nodes: readonly string[], timeoutMs: number): Promise<void> {
   const expected = nodes.filter((n) => n !== primary);

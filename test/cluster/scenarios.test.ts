@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { clearMove, movePromoted, sqlOnNode, streamingStandbys } from '../../src/lab/cluster-ops.js';
-import { clusterStatus, waitForCluster, waitForNewPrimary } from '../../src/lab/cluster-query.js';
+import { clusterStatus, waitFenced, waitForCluster, waitForNewPrimary } from '../../src/lab/cluster-query.js';
 import { blockReplication, cutNodeNetwork, killPostmaster, postmasterPid } from '../../src/lab/faults.js';
 import { labNodes, labPowerOff, labPowerOn, labPowerStatus } from '../../src/lab/power.js';
 import { cleanupResource } from '../../src/lab/rebuild.js';
@@ -129,8 +129,7 @@ describe(`cluster scenarios (agent ${LAB_AGENT})`, { timeout: 25 * 60_000 }, () 
         await randomDelay(3_000);
         const at = Date.now();
         await labPowerOff(crashed);
-        await waitForCluster(`${crashed} lost`, 30_000, (s) => !s.online.includes(crashed));
-        await waitForCluster(`${crashed} fenced`, 60_000, (s) => !s.online.includes(crashed) && !s.unclean.includes(crashed));
+        await waitFenced(crashed);
         await labPowerOn(crashed);
         return at;
       },

@@ -2,7 +2,7 @@ import { OCF, type OcfExitCode } from '../../ocf/exit-codes.js';
 import { deletePrivateAttribute, setPrivateAttribute } from '../../pacemaker/attributes.js';
 import { nodesAfterTransition } from '../../ocf/notify.js';
 import type { AgentContext } from '../context.js';
-import { loadLocalState, updateLocalState } from '../local-state.js';
+import { updateLocalState, type LocalState } from '../local-state.js';
 import { formatPublishedPosition, localWalPosition, walPositionAttribute } from '../wal-position.js';
 
 /**
@@ -18,14 +18,14 @@ export async function notify(ctx: AgentContext): Promise<OcfExitCode> {
   const n = ctx.env.notification;
   if (!n) return OCF.SUCCESS;
   try {
-    await rememberNodes(ctx, n.unames.all.length > 0 ? n.unames.all : [...n.unames.active, ...n.unames.inactive], nodesAfterTransition(n));
+    const state = await rememberNodes(ctx, n.unames.all.length > 0 ? n.unames.all : [...n.unames.active, ...n.unames.inactive], nodesAfterTransition(n));
     if (n.type === 'pre' && n.operation === 'promote') {
       const attribute = walPositionAttribute(ctx.env.instance);
       const [{ observe }, { restartStalledWalReceiver }] = await Promise.all([import('../observe.js'), import('../wal-receiver.js')]);
       const observation = await observe(ctx);
       const position = observation.status && (await localWalPosition(observation.status, ctx.params.datadir));
       if (observation.state === 'standby' && position) {
-        const unreplicated = observation.status?.receiver?.status !== 'streaming' && (await loadLocalState(ctx.env.instance)).unreplicatedWal === true;
+        const unreplicated = observation.status?.receiver?.status !== 'streaming' && state.unreplicatedWal === true;
         const published = formatPublishedPosition(position, unreplicated);
         await setPrivateAttribute(attribute, published);
         ctx.log.info(`published WAL position ${published}`);
@@ -41,10 +41,12 @@ export async function notify(ctx: AgentContext): Promise<OcfExitCode> {
   return OCF.SUCCESS;
 }
 
-async function rememberNodes(ctx: AgentContext, nodes: string[], instanceNodes: string[]): Promise<void> {
-  if (nodes.length === 0) return;
-  await updateLocalState(ctx.env.instance, async (state) => {
+/** Refreshes the node lists in the local state; returns that state (one read for the whole notification). */
+async function rememberNodes(ctx: AgentContext, nodes: string[], instanceNodes: string[]): Promise<LocalState> {
+  return updateLocalState(ctx.env.instance, async (state) => {
+    if (nodes.length === 0) return state;
     state.nodes = [...new Set(nodes)].sort();
     state.instanceNodes = [...new Set([...state.instanceNodes, ...instanceNodes])].sort();
+    return state;
   });
 }
