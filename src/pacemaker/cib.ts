@@ -1,7 +1,14 @@
 import { syncSetProperty } from '../sync/cib-set.js';
 import { parsePublishedSet, type SyncSet } from '../sync/plan.js';
-import type { CibOperation } from './recovery-settings.js';
 import { attr, child, children, descendants, nvpairs, parseXml, type XmlElement } from './xml.js';
+
+/** One <op> of the PostgreSQL primitive, as the CIB holds it. */
+export interface CibOperation {
+  name: string;
+  interval?: string;
+  role?: string;
+  onFail?: string;
+}
 
 export interface CibNode {
   id: string;
