@@ -1,6 +1,5 @@
 import { CliError, EXIT } from '../cli/errors.js';
-import type { RunResult } from '../exec/run.js';
-import type { Runner } from './apply-plan.js';
+import type { RunResult, Runner } from '../exec/run.js';
 import { parseCib, type Cib } from './cib.js';
 import { parseCorosyncNodelist } from './corosync.js';
 import { parseCrmMon, type CrmMon } from './crm-mon.js';

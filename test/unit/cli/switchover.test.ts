@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { switchoverAction } from '../../../src/cli/commands/switchover.js';
+import { switchoverAction } from '../../../src/cli/switchover/switchover.js';
 import { CliError, EXIT } from '../../../src/cli/errors.js';
 import { run, type RunOptions, type RunResult } from '../../../src/exec/run.js';
 import type { PgProbe, PgTarget } from '../../../src/pacemaker/pg-probe.js';

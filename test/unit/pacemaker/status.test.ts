@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { statusReport } from '../../../src/cli/commands/status.js';
+import { statusReport } from '../../../src/cli/status/status.js';
 import { CliError, EXIT } from '../../../src/cli/errors.js';
 import { lsnDiff, lsnToBigInt, type PgProbe, type PgTarget } from '../../../src/pacemaker/pg-probe.js';
-import { formatStatus } from '../../../src/pacemaker/status-format.js';
-import { takeSnapshot } from '../../../src/pacemaker/status-gather.js';
-import type { ClusterStatus } from '../../../src/pacemaker/status-model.js';
+import { formatStatus } from '../../../src/cli/status/status-format.js';
+import { takeSnapshot } from '../../../src/cli/status/status-gather.js';
+import type { ClusterStatus } from '../../../src/cli/status/status-model.js';
 import { fixture, fixtureRunner, ok } from './fixtures.js';
 
 const primary: PgProbe = {

@@ -1,7 +1,7 @@
 import type { ConfigureOptions } from './configure-options.js';
-import { shellQuote } from '../exec/shell-quote.js';
-import { ACTIONS, MONITOR_TIMEOUT } from '../agent/metadata.js';
-import { FAILURE_RECOVERY } from '../cluster-config/recommended.js';
+import { shellQuote } from '../../exec/shell-quote.js';
+import { ACTIONS, MONITOR_TIMEOUT } from '../../agent/metadata.js';
+import { FAILURE_RECOVERY } from '../../cluster-config/recommended.js';
 
 /** One command of a plan: an argv, and for crmsh the script it reads on stdin. */
 export interface PlannedCommand {

@@ -1,9 +1,9 @@
-import { CliError, EXIT } from '../cli/errors.js';
-import { OcfError } from '../ocf/exit-codes.js';
-import type { Runner } from './apply-plan.js';
-import { findPgResource, type CibPgResource } from './cib.js';
-import { readCib, readCrmMon, resolveAddresses } from './cluster-query.js';
-import type { PgProbe, PgTarget } from './pg-probe.js';
+import { CliError, EXIT } from '../errors.js';
+import { OcfError } from '../../ocf/exit-codes.js';
+import type { Runner } from '../../exec/run.js';
+import { findPgResource, type CibPgResource } from '../../pacemaker/cib.js';
+import { readCib, readCrmMon, resolveAddresses } from '../../pacemaker/cluster-query.js';
+import type { PgProbe, PgTarget } from '../../pacemaker/pg-probe.js';
 import { buildClusterStatus, type ClusterStatus, type StatusInput } from './status-model.js';
 
 export interface GatherOptions {

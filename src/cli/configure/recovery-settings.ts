@@ -1,5 +1,5 @@
-import { FAILURE_RECOVERY } from '../cluster-config/recommended.js';
-import type { CibOperation } from './cib.js';
+import { FAILURE_RECOVERY } from '../../cluster-config/recommended.js';
+import type { CibOperation } from '../../pacemaker/cib.js';
 
 /**
  * How the CIB would recover a failed primary, where it differs from what
