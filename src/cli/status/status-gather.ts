@@ -3,7 +3,7 @@ import { OcfError } from '../../ocf/exit-codes.js';
 import type { Runner } from '../../exec/run.js';
 import { findPgResource, type CibPgResource } from '../../pacemaker/cib.js';
 import { readCib, readCrmMon, resolveAddresses } from '../../pacemaker/cluster-query.js';
-import type { PgProbe, PgTarget } from '../../pacemaker/pg-probe.js';
+import type { PgProbe, PgTarget } from '../../pg/pg-probe.js';
 import { buildClusterStatus, type ClusterStatus, type StatusInput } from './status-model.js';
 
 export interface GatherOptions {

@@ -4,7 +4,8 @@ import type { Cib, CibPgResource } from '../../pacemaker/cib.js';
 import { fenceDevicesFor, publishedSyncSet } from '../../pacemaker/cib.js';
 import { failuresOf, nodeState, rolesByNode, type CrmMon, type MonFailure, type NodeState } from '../../pacemaker/crm-mon.js';
 import { genuineFailures, redirectTarget } from '../../pacemaker/redirect-residue.js';
-import { lsnDiff, type PgProbe, type ReplicationRow } from '../../pacemaker/pg-probe.js';
+import { lsnDiff } from '../../pg/lsn.js';
+import type { PgProbe, ReplicationRow } from '../../pg/pg-probe.js';
 import { recoveryWarnings, type RecoveryWarning } from '../configure/recovery-settings.js';
 
 export type PgState = 'primary' | 'streaming' | 'standby' | 'unreachable';

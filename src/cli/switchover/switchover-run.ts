@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Deadline, sleep } from '../../exec/deadline.js';
 import type { Runner } from '../../exec/run.js';
-import type { PgProbe, PgTarget } from '../../pacemaker/pg-probe.js';
+import type { PgProbe, PgTarget } from '../../pg/pg-probe.js';
 import { findReplicationRow } from '../status/status-model.js';
 import { parseTransitionSummary, writeOutage } from './switchover-plan.js';
 

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { run } from '../../exec/run.js';
 import { parseHostFlags } from '../../pacemaker/corosync.js';
-import { isWritable, probePostgres } from '../../pacemaker/pg-probe.js';
+import { isWritable, probePostgres } from '../../pg/pg-probe.js';
 import { pgTargetFor, takeSnapshot, type GatherOptions } from '../status/status-gather.js';
 import { checkSwitchover, planPromotes } from './switchover-plan.js';
 import { executeSwitchover, simulateMove, type SwitchoverIo } from './switchover-run.js';

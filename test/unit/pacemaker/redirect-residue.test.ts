@@ -6,7 +6,7 @@ import { decideResidue, genuineFailures, isRedirectResidue, redirectReason, redi
 import { formatStatus } from '../../../src/cli/status/status-format.js';
 import { takeSnapshot } from '../../../src/cli/status/status-gather.js';
 import { checkSwitchover } from '../../../src/cli/switchover/switchover-plan.js';
-import type { PgProbe, PgTarget } from '../../../src/pacemaker/pg-probe.js';
+import type { PgProbe, PgTarget } from '../../../src/pg/pg-probe.js';
 
 const failure = (over: Partial<MonFailure> = {}): MonFailure => ({
   resourceId: 'pgsqld', opKey: 'pgsqld_promote_0', task: 'promote', intervalMs: 0, node: 'node3', exitStatus: 'error',

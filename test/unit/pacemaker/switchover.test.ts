@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { run, type RunOptions, type RunResult } from '../../../src/exec/run.js';
-import type { PgProbe, PgTarget } from '../../../src/pacemaker/pg-probe.js';
+import type { PgProbe, PgTarget } from '../../../src/pg/pg-probe.js';
 import { takeSnapshot, type Snapshot } from '../../../src/cli/status/status-gather.js';
 import { checkSwitchover, chooseTarget, parseTransitionSummary, planPromotes, writeOutage } from '../../../src/cli/switchover/switchover-plan.js';
 import { executeSwitchover, simulateMove } from '../../../src/cli/switchover/switchover-run.js';
