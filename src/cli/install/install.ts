@@ -1,77 +1,11 @@
 import { Command } from 'commander';
-import { chmod, cp, mkdir, rm, symlink, writeFile, access } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { INSTALL_PATHS, NotBuilt, installPgha } from '../../packaging/install-files.js';
 import { CliError, EXIT } from '../errors.js';
-
-/** Where `pgha install` puts things; the Debian package uses the same paths. */
-export const INSTALL_PATHS = {
-  libDir: '/usr/lib/pgha',
-  ocfAgent: '/usr/lib/ocf/resource.d/pgha/postgresql',
-  cli: '/usr/sbin/pgha',
-  fenceAgentsDir: '/usr/sbin',
-} as const;
-
-export const FENCE_AGENTS = ['fence_pgha_lab'] as const;
 
 /** The tree `pgha install` copies from: the directory holding dist/, bin/ and ocf/. */
 export function packageRoot(): string {
   return resolve(__dirname, '..');
-}
-
-export interface InstallOptions {
-  /**
-   * Stage the files under this directory instead of /, as a package build does
-   * (DESTDIR): files land in destdir + path while the links and the fence
-   * agents' launchers still point at the final paths.
-   */
-  destdir?: string;
-}
-
-export async function installPgha(root: string, paths: typeof INSTALL_PATHS = INSTALL_PATHS, options: InstallOptions = {}): Promise<string[]> {
-  const staged = (path: string) => (options.destdir ? join(options.destdir, path) : path);
-  for (const needed of ['dist/agent.cjs', 'dist/pgha.cjs', 'ocf/postgresql.cjs', 'bin/pgha.cjs']) {
-    try {
-      await access(join(root, needed));
-    } catch {
-      throw new CliError(`${join(root, needed)} is missing: run "npm run build" first`, EXIT.FAILED);
-    }
-  }
-  const done: string[] = [];
-  await rm(staged(paths.libDir), { recursive: true, force: true });
-  for (const dir of ['dist', 'ocf', 'bin']) {
-    await cp(join(root, dir), join(staged(paths.libDir), dir), { recursive: true, filter: (src) => keep(root, src) });
-  }
-  done.push(staged(paths.libDir));
-  await replaceWithSymlink(join(paths.libDir, 'ocf', 'postgresql.cjs'), staged(paths.ocfAgent));
-  done.push(staged(paths.ocfAgent));
-  await replaceWithSymlink(join(paths.libDir, 'bin', 'pgha.cjs'), staged(paths.cli));
-  done.push(staged(paths.cli));
-  for (const agent of FENCE_AGENTS) {
-    // pacemaker-fenced only lists regular files named fence_* in /usr/sbin, not symlinks.
-    const target = staged(join(paths.fenceAgentsDir, agent));
-    await mkdir(dirname(target), { recursive: true });
-    await rm(target, { force: true });
-    await writeFile(target, `#!/usr/bin/env node\n'use strict';\nrequire(${JSON.stringify(join(paths.libDir, 'bin', `${agent}.cjs`))});\n`);
-    await chmod(target, 0o755);
-    done.push(target);
-  }
-  return done;
-}
-
-/**
- * From dist/ only the bundles (dist/*.cjs): not source maps, not the V8 code
- * caches the launchers write beside them, not build outputs such as dist/man.
- */
-function keep(root: string, src: string): boolean {
-  const dist = join(root, 'dist');
-  if (dirname(src) === dist) return src.endsWith('.cjs');
-  return !src.endsWith('.map') && !src.endsWith('.v8cache');
-}
-
-async function replaceWithSymlink(target: string, path: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  await rm(path, { force: true });
-  await symlink(target, path);
 }
 
 export function makeInstallCommand(): Command {
@@ -81,6 +15,9 @@ export function makeInstallCommand(): Command {
     .action(async (options: { destdir?: string }) => {
       const destdir = options.destdir === undefined ? undefined : resolve(options.destdir);
       if (destdir === undefined && process.getuid?.() !== 0) throw new CliError('install must run as root', EXIT.PERMISSION);
-      for (const path of await installPgha(packageRoot(), INSTALL_PATHS, { destdir })) process.stdout.write(`installed ${path}\n`);
+      const installed = await installPgha(packageRoot(), INSTALL_PATHS, { destdir }).catch((error: unknown) => {
+        throw error instanceof NotBuilt ? new CliError(error.message, EXIT.FAILED) : error;
+      });
+      for (const path of installed) process.stdout.write(`installed ${path}\n`);
     });
 }
