@@ -12,7 +12,7 @@
 import { parseArgs } from 'node:util';
 import type { AgentChoice } from '../src/lab/cib-commands.js';
 import { bringLabDown, bringLabUp } from '../test/cluster/harness.js';
-import { nodeCrashStepRow, OUTAGE_GAP_MS, outageRow, runFault, SCENARIOS, usePafIntervals, type IntervalProfile, type Run, type Scenario } from './fault-run.js';
+import { agentSharePhaseHeader, agentSharePhaseRow, nodeCrashStepRow, OUTAGE_GAP_MS, outageRow, runFault, SCENARIOS, usePafIntervals, type IntervalProfile, type Run, type Scenario } from './fault-run.js';
 import { median, writeSection } from './report.js';
 
 const { values } = parseArgs({
@@ -22,10 +22,11 @@ const runs = Number(values.runs);
 const scenarios = values.scenarios!.split(',') as Scenario[];
 for (const s of scenarios) if (!(s in SCENARIOS)) throw new Error(`unknown scenario ${s} (known: ${Object.keys(SCENARIOS).join(', ')})`);
 
+// PAF first: its lab needs the DBA's rebuild after every crash, the likelier part to break.
 const SETUPS: readonly { label: string; agent: AgentChoice; profile: IntervalProfile }[] = [
+  { label: 'PAF, its quick start', agent: 'paf', profile: 'recommended' },
   { label: 'pgha, its intervals', agent: 'pgha', profile: 'recommended' },
   { label: 'pgha, PAF quick start intervals', agent: 'pgha', profile: 'paf-quickstart' },
-  { label: 'PAF, its quick start', agent: 'paf', profile: 'recommended' },
 ];
 
 const results = new Map<string, Run[]>();
@@ -44,6 +45,7 @@ const after = (label: string, scenario: Scenario) => (results.get(`${label}/${sc
 const rows: string[] = [];
 const stepRows: string[] = [];
 const ratios: string[] = [];
+const phaseRows = SETUPS.map((setup) => agentSharePhaseRow(setup.label, scenarios.flatMap((scenario) => results.get(`${setup.label}/${scenario}`) ?? [])));
 for (const scenario of scenarios) {
   for (const setup of SETUPS) {
     const list = results.get(`${setup.label}/${scenario}`) ?? [];
@@ -80,6 +82,11 @@ Step by step, from the survivors' Pacemaker logs:
 | scenario: setup | after detection | detection to first transition | transition to VIP started | detection to VIP started | crashed node was the DC |
 |---|---|---|---|---|---|
 ${stepRows.join('\n')}
+
+The agent's share phase by phase, every scenario of a setup together (median time from one step's start to the next's). Pacemaker fences the lost node and runs a notification round on every survivor before and after each of the lost primary's demote and stop (both pseudo-actions, nothing runs on the dead node) and the promote; a round costs about one process start of the agent on each survivor plus the controller's messaging. pre-promote → promote includes publishing each standby's WAL position (pgha) and the election's reads; promote → promote ok is the promote itself; promote ok → VIP started is the VIP's own start (IPaddr2), ordered after the promote.
+
+${agentSharePhaseHeader()}
+${phaseRows.join('\n')}
 
 Rerun: \`node --import tsx bench/failover-settings.ts --runs ${runs}\` (as root; it builds a lab for each setup and removes it at the end).`,
 );

@@ -11,11 +11,12 @@ import { clearMove, movePromoted, rowsOnNode } from '../src/lab/cluster-ops.js';
 import { runInNodeChecked } from '../src/lab/node-exec.js';
 import { clusterStatus, waitFenced, waitForCluster } from '../src/lab/cluster-query.js';
 import { killPostmaster } from '../src/lab/faults.js';
-import { labNodes, labPowerOff, labPowerOn } from '../src/lab/power.js';
+import { labNodes, labPowerOff, labPowerOn, labPowerStatus } from '../src/lab/power.js';
+import { rebuildStandby } from '../src/lab/rebuild.js';
 import { LabWriter, missingAcknowledged, type WriteEvent } from '../src/lab/writer.js';
 import { MONITOR_INTERVALS, RESOURCE, type AgentChoice } from '../src/lab/cib-commands.js';
 import { assertNoViolations, currentPrimary, freshFirstRow, log, missingMonitorTokens, restoreHealthy, sleep } from '../test/cluster/harness.js';
-import { FAILED_MONITOR, firstLogEvent, mergedLogLines, NODE_LOST, recoveryTimeline, TRANSITION_CALCULATED, VIP_STARTED } from './log-events.js';
+import { AGENT_SHARE_STEPS, agentShareSteps, FAILED_MONITOR, firstLogEvent, mergedLogLines, NODE_LOST, recoverySteps, recoveryTimeline, TRANSITION_CALCULATED, VIP_STARTED } from './log-events.js';
 import { median } from './report.js';
 
 export const SCENARIOS = {
@@ -90,6 +91,8 @@ export interface Run {
   detectionToTransitionMs: number | undefined;
   /** Node crash: from that transition to the VIP started (fencing, the agent's notifications and promote, the VIP's start). */
   transitionToVipMs: number | undefined;
+  /** Node crash: when each step of the agent's share began, in ms after detection (bench/log-events.ts AGENT_SHARE_STEPS). */
+  agentSteps: ReturnType<typeof agentShareSteps>;
 }
 
 /** Where each node crash's Pacemaker log excerpt is kept: the lab, and its logs, go at the end of the run. */
@@ -134,17 +137,17 @@ export async function runFault(agent: AgentChoice, scenario: Scenario, label: st
     await sleep(Math.floor(Math.random() * promotedIntervalMs(agent, profile)));
     const dcLost = isNodeCrash(scenario) && (await clusterStatus())?.dc === primary;
     const faultAt = Date.now();
-    let booted: Promise<void> = Promise.resolve();
+    let bootedAgain: Promise<void> = Promise.resolve();
     if (scenario === 'kill-primary') await killPostmaster(primary);
     else if (isNodeCrash(scenario)) {
       await labPowerOff(primary);
-      booted = bootAgain(scenario, primary, faultAt);
+      bootedAgain = bootAgain(scenario, primary, faultAt);
     } else await movePromoted(others[0]!, others[0]!);
     // Writes may go on for a while before the outage starts (a switchover's demote begins when
     // Pacemaker gets to it): count the writes that end it only once one has failed.
     if (!(await writer.waitForFailure(60_000))) throw new Error(`${scenario}: no write failed within 60 s of the fault`);
     await writer.waitForSuccesses(20, 120_000);
-    await booted;
+    await bootedAgain;
     await sleep(2_000);
     const events = await writer.stop();
     if (scenario === 'switchover') await clearMove(others[0]!);
@@ -158,7 +161,7 @@ export async function runFault(agent: AgentChoice, scenario: Scenario, label: st
     const vipAt = isNodeCrash(scenario) && detectedAt !== undefined ? await firstLogEvent(others, VIP_STARTED, detectedAt) : undefined;
     const transitionAt = vipAt === undefined ? undefined : await firstLogEvent(others, TRANSITION_CALCULATED, detectedAt!);
     const between = (from: number | undefined, to: number | undefined) => (from === undefined || to === undefined ? undefined : to - from);
-    const result = {
+    const result: Run = {
       totalMs: ms,
       afterDetectionMs: between(detectedAt, recoveredAt),
       lost,
@@ -168,6 +171,7 @@ export async function runFault(agent: AgentChoice, scenario: Scenario, label: st
       detectionToVipMs: between(detectedAt, vipAt),
       detectionToTransitionMs: between(detectedAt, transitionAt),
       transitionToVipMs: between(transitionAt, vipAt),
+      agentSteps: {} as Run['agentSteps'],
     };
     const { detectionToVipMs } = result;
     log(
@@ -178,12 +182,26 @@ export async function runFault(agent: AgentChoice, scenario: Scenario, label: st
       const file = join(BENCH_LOG_DIR, `${new Date(faultAt).toISOString().replace(/[:.]/g, '')}-${label}-${scenario}.log`);
       await mkdir(BENCH_LOG_DIR, { recursive: true });
       await writeFile(file, `${lines.join('\n')}\n`);
+      result.agentSteps = agentShareSteps(recoverySteps(lines, detectedAt));
       log(`  from detection: ${recoveryTimeline(lines, detectedAt)} (survivors' log: ${file})`);
     }
+    // A crashed primary PAF recovered in place (rebooted before the failover) needs nothing.
+    if (agent === 'paf' && isNodeCrash(scenario) && after !== primary) await rebuildAsPafDocumentsIt(primary);
     return result;
   } finally {
     await writer.stop();
   }
+}
+
+/**
+ * PAF does not take back a crashed primary: its probe reports a failed primary, the demote
+ * fails and the node is fenced again. Its documentation has the DBA rebuild it; so does the
+ * benchmark, between runs and outside every figure. pgha's crashed primaries rejoin by themselves.
+ */
+async function rebuildAsPafDocumentsIt(node: string): Promise<void> {
+  // Rebooted (or not yet fenced again): the DBA shuts it down to rebuild it.
+  if ((await labPowerStatus(node)) === 'on') await labPowerOff(node);
+  await rebuildStandby(node, log);
 }
 
 
@@ -196,6 +214,27 @@ export function outageRow(scenario: Scenario, label: string, list: readonly Run[
   const after = SCENARIOS[scenario].detection ? stats(afters) : '—';
   return `| ${SCENARIOS[scenario].title} | ${label} | ${stats(list.map((r) => r.totalMs))} | ${after} | ${list.map((r) => r.lost).join(', ')} | ${list.length} |`;
 }
+
+/** The agent's share phase by phase: the median time from each step's start to the next's, over `list`. */
+export function agentSharePhaseRow(label: string, list: readonly Run[]): string {
+  const names = ['transition', ...AGENT_SHARE_STEPS] as const;
+  const cells = names.slice(1).map((to, i) => {
+    const gaps = list.flatMap((r) => {
+      const a = r.agentSteps[names[i]!];
+      const b = r.agentSteps[to];
+      return a === undefined || b === undefined ? [] : [b - a];
+    });
+    return gaps.length ? `${(median(gaps) / 1000).toFixed(2)} s` : '—';
+  });
+  return `| ${label} | ${cells.join(' | ')} |`;
+}
+
+/** The header of agentSharePhaseRow's table. */
+export const agentSharePhaseHeader = () => {
+  const names = ['transition', ...AGENT_SHARE_STEPS];
+  const phases = names.slice(1).map((to, i) => `${names[i]} → ${to}`);
+  return `| setup | ${phases.join(' | ')} |\n|${'---|'.repeat(phases.length + 1)}`;
+};
 
 /** A node crash's step-by-step row: after detection, detection to the first transition, that transition to the VIP, detection to the VIP, DC lost. */
 export function nodeCrashStepRow(label: string, list: readonly Run[]): string {

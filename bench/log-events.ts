@@ -39,12 +39,8 @@ export async function mergedLogLines(nodes: readonly string[], from: number, unt
   return lines.filter((line) => parseLogTime(line)! <= until).sort((a, b) => parseLogTime(a)! - parseLogTime(b)!);
 }
 
-/**
- * A one-line account of a recovery from the nodes' Pacemaker logs: each step
- * as milliseconds after `from`, so an outlier run can be explained after the
- * lab that ran it is gone.
- */
-export function recoveryTimeline(lines: readonly string[], from: number): string {
+/** Each step of a recovery at its first occurrence, as milliseconds after `from`, in time order. */
+export function recoverySteps(lines: readonly string[], from: number): Map<string, number> {
   const steps = new Map<string, number>();
   for (const line of lines) {
     const at = parseLogTime(line)!;
@@ -52,8 +48,30 @@ export function recoveryTimeline(lines: readonly string[], from: number): string
       const m = pattern.exec(line);
       if (!m) continue;
       const name = label(m);
-      if (!steps.has(name) || steps.get(name)! > at) steps.set(name, at);
+      if (!steps.has(name) || steps.get(name)! > at - from) steps.set(name, at - from);
     }
   }
-  return [...steps].sort((a, b) => a[1] - b[1]).map(([name, at]) => `${name} +${at - from}`).join(', ');
+  return new Map([...steps].sort((a, b) => a[1] - b[1]));
+}
+
+/**
+ * A one-line account of a recovery from the nodes' Pacemaker logs: each step
+ * as milliseconds after `from`, so an outlier run can be explained after the
+ * lab that ran it is gone.
+ */
+export const recoveryTimeline = (lines: readonly string[], from: number): string =>
+  [...recoverySteps(lines, from)].map(([name, at]) => `${name} +${at}`).join(', ');
+
+/**
+ * The agent's share of a node-crash recovery in the order Pacemaker runs it: fencing, then a
+ * notification round before and after each of the lost primary's demote and stop and the
+ * survivor's promote, then the VIP. Each phase runs from one step's start to the next's.
+ */
+export const AGENT_SHARE_STEPS = ['pre-demote', 'fenced', 'post-demote', 'pre-stop', 'post-stop', 'pre-promote', 'promote', 'promote ok', 'VIP started'] as const;
+
+/** The first transition calculated, by whatever number it has, then the named steps. */
+export function agentShareSteps(steps: ReadonlyMap<string, number>): Partial<Record<'transition' | (typeof AGENT_SHARE_STEPS)[number], number>> {
+  const transition = [...steps].find(([name]) => /^transition \d+$/.test(name))?.[1];
+  const named = Object.fromEntries(AGENT_SHARE_STEPS.flatMap((name) => (steps.has(name) ? [[name, steps.get(name)!]] : [])));
+  return transition === undefined ? named : { transition, ...named };
 }

@@ -18,6 +18,12 @@ export async function clearMove(from: string): Promise<void> {
   await runInNodeChecked(from, ['crm_resource', '--clear', '--resource', CLONE], { timeoutMs: 30_000 });
 }
 
+/** Sets the clone's target-role (Stopped stops every instance), or removes it when undefined: a cluster start without a restart of Pacemaker. */
+export async function setCloneRole(from: string, role: 'Stopped' | undefined): Promise<void> {
+  const change = role ? ['--set-parameter', 'target-role', '--parameter-value', role] : ['--delete-parameter', 'target-role'];
+  await runInNodeChecked(from, ['crm_resource', '--resource', CLONE, '--meta', ...change], { timeoutMs: 30_000 });
+}
+
 /** Runs SQL on a node's local instance (Unix socket), returning unaligned tuples. */
 export async function sqlOnNode(node: string, sql: string): Promise<string> {
   const { bindir } = await labPostgres();
