@@ -1,7 +1,8 @@
 import { syncParams } from '../../agent/params.js';
 import type { SyncMode, SyncSet } from '../../sync/plan.js';
 import type { Cib, CibPgResource } from '../../pacemaker/cib.js';
-import { fenceDevicesFor, publishedSyncSet } from '../../pacemaker/cib.js';
+import { fenceDevicesFor } from '../../pacemaker/cib.js';
+import { publishedSyncSet } from '../../sync/cib-set.js';
 import { failuresOf, nodeState, rolesByNode, type CrmMon, type MonFailure, type NodeState } from '../../pacemaker/crm-mon.js';
 import { genuineFailures, redirectTarget } from '../../pacemaker/redirect-residue.js';
 import { lsnDiff } from '../../pg/lsn.js';
