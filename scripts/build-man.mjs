@@ -34,7 +34,7 @@ export async function loadProgram(version) {
   try {
     await build({
       stdin: {
-        contents: "export { makeProgram } from './src/cli/program.ts'; export { EXIT } from './src/cli/errors.ts'; export { INSTALL_PATHS, FENCE_AGENTS } from './src/cli/commands/install.ts';",
+        contents: "export { makeProgram } from './src/cli/program.ts'; export { EXIT } from './src/cli/errors.ts'; export { INSTALL_PATHS, FENCE_AGENTS } from './src/packaging/install-files.ts';",
         resolveDir: REPO,
         loader: 'ts',
       },

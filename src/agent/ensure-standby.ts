@@ -1,7 +1,7 @@
 import { argsError, genericError } from '../ocf/exit-codes.js';
 import { describeState } from '../pg/instance-state.js';
 import { promotedAgainInPlace } from '../ocf/notify.js';
-import { rejoinBeforeStart, type RejoinCheck } from '../rejoin/agent-hook.js';
+import { rejoinBeforeStart, type RejoinCheck } from './rejoin/agent-hook.js';
 import type { AgentContext } from './context.js';
 import { recoverInIsolation, startAsStandby } from './lifecycle.js';
 import { isSettling, observeUntil, type Observation } from './observe.js';

@@ -1,3 +1,5 @@
+import { ClusterToolError, type ClusterToolFailure } from '../pacemaker/cluster-query.js';
+
 /** An expected failure of a CLI command: printed as one line, no stack trace. */
 export class CliError extends Error {
   constructor(
@@ -21,3 +23,10 @@ export const EXIT = {
   /** Needs root. */
   PERMISSION: 5,
 } as const;
+
+const CLUSTER_TOOL_EXIT: Record<ClusterToolFailure, number> = { permission: EXIT.PERMISSION, unreachable: EXIT.UNREACHABLE, failed: EXIT.FAILED };
+
+/** A failed Pacemaker tool becomes the CLI error for its cause; any other error passes on as it is. */
+export function rethrowClusterToolError(error: unknown): never {
+  throw error instanceof ClusterToolError ? new CliError(error.message, CLUSTER_TOOL_EXIT[error.failure]) : error;
+}

@@ -1,11 +1,11 @@
 import { Command } from 'commander';
-import { makeInstallCommand } from './commands/install.js';
-import { makeLabCommand } from './commands/lab.js';
-import { makeConfigureCommand } from './commands/configure.js';
-import { makeStatusCommand } from './commands/status.js';
-import { makeSwitchoverCommand } from './commands/switchover.js';
-import { makeFenceCommand } from './commands/fence.js';
-import { makeRejoinCommands } from './commands/rewind.js';
+import { makeInstallCommand } from './install/install.js';
+import { makeLabCommand } from './lab/lab.js';
+import { makeConfigureCommand } from './configure/configure.js';
+import { makeStatusCommand } from './status/status.js';
+import { makeSwitchoverCommand } from './switchover/switchover.js';
+import { makeFenceCommand } from './fence/fence.js';
+import { makeRejoinCommands } from './rejoin/rejoin.js';
 
 /** The pgha command tree: one factory per command group, each in its own module. */
 export function makeProgram(): Command {

@@ -27,6 +27,9 @@ export interface RunResult {
 let processDeadline = Deadline.never();
 
 /** Set once per process by the entry point (agent action, CLI command). */
+/** The shape of `run`, so callers can be handed a fake. */
+export type Runner = (file: string, args: readonly string[], options?: RunOptions) => Promise<RunResult>;
+
 export function setProcessDeadline(deadline: Deadline): void {
   processDeadline = deadline;
 }

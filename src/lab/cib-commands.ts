@@ -1,5 +1,5 @@
 import { RECOMMENDED_MONITOR_INTERVAL_S } from '../agent/metadata.js';
-import { FAILURE_RECOVERY } from '../pacemaker/configure-plan.js';
+import { FAILURE_RECOVERY } from '../cluster-config/recommended.js';
 
 /**
  * The pcs commands that configure a PostgreSQL HA cluster: cluster options,

@@ -1,5 +1,5 @@
 import { runChecked } from '../exec/run.js';
-import { installPgha } from '../cli/commands/install.js';
+import { installPgha } from '../packaging/install-files.js';
 import { AGENT_TYPES, clusterCommands, cibDumpCommand, cibPushCommand, type AgentChoice } from './cib-commands.js';
 import { buildNodeDirs } from './build-node-dirs.js';
 import { crmMonText, waitForCluster, waitForStreaming } from './cluster-query.js';

@@ -1,7 +1,12 @@
-import { syncSetProperty } from '../sync/cib-set.js';
-import { parsePublishedSet, type SyncSet } from '../sync/plan.js';
-import type { CibOperation } from './recovery-settings.js';
 import { attr, child, children, descendants, nvpairs, parseXml, type XmlElement } from './xml.js';
+
+/** One <op> of the PostgreSQL primitive, as the CIB holds it. */
+export interface CibOperation {
+  name: string;
+  interval?: string;
+  role?: string;
+  onFail?: string;
+}
 
 export interface CibNode {
   id: string;
@@ -128,12 +133,6 @@ export function findPgResource(cib: Cib, primitiveId?: string): CibPgResource {
     throw new Error(`several pgha resources (${cib.pgResources.map((r) => r.primitiveId).join(', ')}): choose one with --resource`);
   }
   return cib.pgResources[0]!;
-}
-
-/** The synchronous set the agent of `instance` (the primitive id) published; empty when it published none. */
-export function publishedSyncSet(cib: Cib, instance: string): SyncSet {
-  const { quorum, members } = parsePublishedSet(cib.properties[syncSetProperty(instance)]);
-  return { quorum, members };
 }
 
 /** Pacemaker's default: fencing is on unless stonith-enabled says otherwise. */

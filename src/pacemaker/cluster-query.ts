@@ -1,6 +1,4 @@
-import { CliError, EXIT } from '../cli/errors.js';
-import type { RunResult } from '../exec/run.js';
-import type { Runner } from './apply-plan.js';
+import type { RunResult, Runner } from '../exec/run.js';
 import { parseCib, type Cib } from './cib.js';
 import { parseCorosyncNodelist } from './corosync.js';
 import { parseCrmMon, type CrmMon } from './crm-mon.js';
@@ -11,18 +9,32 @@ const TOOL_TIMEOUT_MS = 15_000;
 const CRM_EX_INSUFFICIENT_PRIV = 4;
 const CRM_EX_NOT_CONNECTED = 102;
 
-/** Turns a failed Pacemaker tool into the CLI error an operator can act on. */
-export function clusterToolError(result: RunResult, detail: string): CliError {
+/** Why a Pacemaker tool failed, as an operator acts on it: run as root, start the cluster, or read the message. */
+export type ClusterToolFailure = 'permission' | 'unreachable' | 'failed';
+
+/** A failed Pacemaker tool, worded for the operator; src/cli maps `failure` to its exit code. */
+export class ClusterToolError extends Error {
+  constructor(
+    message: string,
+    readonly failure: ClusterToolFailure,
+  ) {
+    super(message);
+    this.name = 'ClusterToolError';
+  }
+}
+
+/** Turns a failed Pacemaker tool into an error an operator can act on. */
+export function clusterToolError(result: RunResult, detail: string): ClusterToolError {
   const text = `${detail}\n${result.stderr}\n${result.stdout}`;
   const tool = result.command.split(' ')[0]!;
   if (result.exitCode === CRM_EX_INSUFFICIENT_PRIV || /permission denied|insufficient privileges|not authorized/i.test(text)) {
-    return new CliError(`${tool}: permission denied: run as root or as a member of the haclient group`, EXIT.PERMISSION);
+    return new ClusterToolError(`${tool}: permission denied: run as root or as a member of the haclient group`, 'permission');
   }
   if (result.exitCode === CRM_EX_NOT_CONNECTED || /not connected|connection refused|could not connect/i.test(text)) {
-    return new CliError(`the cluster is not running on this node (${tool}: ${firstLine(detail || result.stderr) || 'not connected'})`, EXIT.UNREACHABLE);
+    return new ClusterToolError(`the cluster is not running on this node (${tool}: ${firstLine(detail || result.stderr) || 'not connected'})`, 'unreachable');
   }
-  if (result.timedOut) return new CliError(`${tool} timed out: the cluster did not answer`, EXIT.UNREACHABLE);
-  return new CliError(`${tool} exited ${result.exitCode}: ${firstLine(detail || result.stderr || result.stdout)}`, EXIT.FAILED);
+  if (result.timedOut) return new ClusterToolError(`${tool} timed out: the cluster did not answer`, 'unreachable');
+  return new ClusterToolError(`${tool} exited ${result.exitCode}: ${firstLine(detail || result.stderr || result.stdout)}`, 'failed');
 }
 
 export async function readCrmMon(runner: Runner): Promise<CrmMon> {

@@ -1,4 +1,3 @@
-import { OCF, type OcfExitCode } from '../ocf/exit-codes.js';
 import type { ClusterState } from './controldata.js';
 
 /** What the agent observed of the local instance, gathered before any decision. */
@@ -43,25 +42,6 @@ export function classifyInstance(o: InstanceObservation): InstanceState {
     case 'in archive recovery':
     case 'starting up':
       return 'crashed-standby';
-  }
-}
-
-/** The monitor exit code for a state (OCF has no "failed unpromoted" code: that is a generic error). */
-export function monitorExitCode(state: InstanceState): OcfExitCode {
-  switch (state) {
-    case 'primary':
-      return OCF.RUNNING_PROMOTED;
-    case 'standby':
-      return OCF.SUCCESS;
-    case 'stopped':
-    case 'no-data':
-      return OCF.NOT_RUNNING;
-    case 'crashed-primary':
-      return OCF.FAILED_PROMOTED;
-    case 'crashed-standby':
-    case 'transitional':
-    case 'unresponsive':
-      return OCF.ERR_GENERIC;
   }
 }
 

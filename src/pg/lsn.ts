@@ -9,6 +9,12 @@ export function parseLsn(text: string): Lsn {
   return (BigInt(`0x${match[1]}`) << 32n) | BigInt(`0x${match[2]}`);
 }
 
+/** Bytes from `behind` to `ahead` (never negative: a standby can briefly look ahead of an earlier primary reading). */
+export function lsnDiff(ahead: string, behind: string): number {
+  const diff = parseLsn(ahead) - parseLsn(behind);
+  return diff > 0n ? Number(diff) : 0;
+}
+
 export function tryParseLsn(text: string | null | undefined): Lsn | undefined {
   if (text === null || text === undefined || !LSN_TEXT.test(text.trim())) return undefined;
   return parseLsn(text);

@@ -1,4 +1,5 @@
 import { run } from '../exec/run.js';
+import type { Cib } from '../pacemaker/cib.js';
 import { formatPublishedSet, parsePublishedSet, type PublishedSet, type SyncSet } from './plan.js';
 
 /**
@@ -17,4 +18,10 @@ export async function readPublishedSet(instance: string): Promise<PublishedSet> 
 export async function publishSet(instance: string, set: SyncSet, timeline?: number): Promise<void> {
   const r = await run('crm_attribute', ['--type', 'crm_config', '--name', syncSetProperty(instance), '--update', formatPublishedSet(set, timeline)], { timeoutMs: 5_000 });
   if (r.exitCode !== 0) throw new Error(`could not publish the synchronous set: ${r.stderr || r.stdout}`);
+}
+
+/** The synchronous set the agent of `instance` (the primitive id) published, read from a parsed CIB; empty when it published none. */
+export function publishedSyncSet(cib: Cib, instance: string): SyncSet {
+  const { quorum, members } = parsePublishedSet(cib.properties[syncSetProperty(instance)]);
+  return { quorum, members };
 }

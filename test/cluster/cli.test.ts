@@ -8,7 +8,7 @@ import { runInNode, runInNodeChecked } from '../../src/lab/node-exec.js';
 import { labNodes } from '../../src/lab/power.js';
 import { EXIT } from '../../src/cli/errors.js';
 import { parseCib } from '../../src/pacemaker/cib.js';
-import type { ClusterStatus } from '../../src/pacemaker/status-model.js';
+import type { ClusterStatus } from '../../src/cli/status/status-model.js';
 import { LAB_AGENT, bringLabDown, pghaInNode, bringLabUp, currentPrimary, log, restoreHealthy, waitFor, waitHealthy } from './harness.js';
 
 

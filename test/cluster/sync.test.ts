@@ -8,7 +8,7 @@ import { waitForCluster, waitForNewPrimary } from '../../src/lab/cluster-query.j
 import { pacemakerLogLines } from '../../src/lab/pacemaker-log.js';
 import { runInNodeChecked } from '../../src/lab/node-exec.js';
 import { RESOURCE } from '../../src/lab/cib-commands.js';
-import type { ClusterStatus } from '../../src/pacemaker/status-model.js';
+import type { ClusterStatus } from '../../src/cli/status/status-model.js';
 import { assertNoViolations, bringLabDown, pghaInNode, bringLabUp, currentPrimary, freshFirstRow, log, missingMonitorTokens, restoreHealthy, setSyncMode, sleep, waitFor } from './harness.js';
 import { crashPrimaryUnderLoad, lostOutsideWindow, makeLag, runWithWriter, type ScenarioResult } from './scenario.js';
 

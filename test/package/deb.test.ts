@@ -17,7 +17,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { INSTALL_PATHS } from '../../src/cli/commands/install.js';
+import { INSTALL_PATHS } from '../../src/packaging/install-files.js';
 import { Sandbox } from './sandbox.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');

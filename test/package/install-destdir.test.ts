@@ -8,7 +8,7 @@ import { chownSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FENCE_AGENTS, INSTALL_PATHS, installPgha } from '../../src/cli/commands/install.js';
+import { FENCE_AGENTS, INSTALL_PATHS, installPgha } from '../../src/packaging/install-files.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 

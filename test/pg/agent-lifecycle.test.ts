@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { run } from '../../src/exec/run.js';
 import { withConnection } from '../../src/pg/sql.js';
 import { isLiveProcess, processesInDataDirectory } from '../../src/pg/postmaster.js';
-import { REWIND_SOURCE_FUNCTIONS } from '../../src/rejoin/validate-rewind.js';
+import { REWIND_SOURCE_FUNCTIONS } from '../../src/agent/rejoin/validate-rewind.js';
 import { OCF } from '../../src/ocf/exit-codes.js';
 import { runAgent } from './helpers/agent.js';
 import { createPair, type TestInstance, type TestPair } from './helpers/instances.js';

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from '../../src/exec/run.js';
-import { installPgha, INSTALL_PATHS } from '../../src/cli/commands/install.js';
+import { installPgha, INSTALL_PATHS } from '../../src/packaging/install-files.js';
 import { createPair, PG_BIN, type TestPair } from './helpers/instances.js';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -1,8 +1,9 @@
 import { SCORE } from '../../election/scores.js';
 import { OCF, OcfError, genericError, type OcfExitCode } from '../../ocf/exit-codes.js';
-import { describeState, monitorExitCode } from '../../pg/instance-state.js';
+import { describeState } from '../../pg/instance-state.js';
+import { monitorExitCode } from '../monitor-exit-code.js';
 import { runningPostmasterPid } from '../../pg/postmaster.js';
-import { divergedStandbyReason } from '../../rejoin/monitor-check.js';
+import { divergedStandbyReason } from '../rejoin/monitor-check.js';
 import type { AgentContext } from '../context.js';
 import { settle } from '../ensure-standby.js';
 import { observe, type Observation } from '../observe.js';

@@ -1,5 +1,5 @@
 import { OCF, type OcfExitCode } from '../../ocf/exit-codes.js';
-import { warnIfRewindImpossible } from '../../rejoin/validate-rewind.js';
+import { warnIfRewindImpossible } from '../rejoin/validate-rewind.js';
 import type { AgentContext } from '../context.js';
 import { checkCloneConfiguration, checkLocalInstallation, checkReplicationSettings } from '../validate.js';
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseControldata } from '../../../src/pg/controldata.js';
-import { classifyInstance, monitorExitCode, type InstanceObservation } from '../../../src/pg/instance-state.js';
+import { classifyInstance, type InstanceObservation } from '../../../src/pg/instance-state.js';
+import { monitorExitCode } from '../../../src/agent/monitor-exit-code.js';
 import { OCF } from '../../../src/ocf/exit-codes.js';
 
 const observe = (o: Partial<InstanceObservation>): InstanceObservation => ({

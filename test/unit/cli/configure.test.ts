@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CommanderError } from 'commander';
 import type { RunOptions, RunResult } from '../../../src/exec/run.js';
-import { configureAction, makeConfigureCommand } from '../../../src/cli/commands/configure.js';
+import { configureAction, makeConfigureCommand } from '../../../src/cli/configure/configure.js';
 import { CliError, EXIT } from '../../../src/cli/errors.js';
 
 const raw = {

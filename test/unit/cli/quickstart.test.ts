@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigureOptions } from '../../../src/pacemaker/configure-options.js';
-import { buildConfigurePlan, formatPlan } from '../../../src/pacemaker/configure-plan.js';
+import { ConfigureOptions } from '../../../src/cli/configure/configure-options.js';
+import { buildConfigurePlan, formatPlan } from '../../../src/cli/configure/configure-plan.js';
 
 const doc = readFileSync(resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'quickstart.md'), 'utf8');
 const example = {

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { switchoverAction } from '../../../src/cli/commands/switchover.js';
+import { switchoverAction } from '../../../src/cli/switchover/switchover.js';
 import { CliError, EXIT } from '../../../src/cli/errors.js';
 import { run, type RunOptions, type RunResult } from '../../../src/exec/run.js';
-import type { PgProbe, PgTarget } from '../../../src/pacemaker/pg-probe.js';
+import type { PgProbe, PgTarget } from '../../../src/pg/pg-probe.js';
 import { fixture, fixtureRunner, ok } from '../pacemaker/fixtures.js';
 
 const ADDR: Record<string, string> = { '10.20.0.11': 'node1', '10.20.0.12': 'node2', '10.20.0.13': 'node3' };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CommanderError, type Command } from 'commander';
-import { makeLabCommand } from '../../../src/cli/commands/lab.ts';
+import { makeLabCommand } from '../../../src/cli/lab/lab.ts';
 
 /** Parses `pgha lab <args>` without running anything: errors surface as CommanderError. */
 function parse(args: string[]): CommanderError | undefined {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fenceDevicesFor, findPgResource, parseCib, publishedSyncSet, stonithEnabled, type Cib } from '../../../src/pacemaker/cib.js';
+import { fenceDevicesFor, findPgResource, parseCib, stonithEnabled, type Cib } from '../../../src/pacemaker/cib.js';
+import { publishedSyncSet } from '../../../src/sync/cib-set.js';
 import { parseCorosyncNodelist, parseHostFlags } from '../../../src/pacemaker/corosync.js';
 import { fixture } from './fixtures.js';
 

@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigureOptions } from '../../../src/pacemaker/configure-options.js';
-import { buildCrmPlan, buildPcsPlan } from '../../../src/pacemaker/configure-plan.js';
+import { ConfigureOptions } from '../../../src/cli/configure/configure-options.js';
+import { buildCrmPlan, buildPcsPlan } from '../../../src/cli/configure/configure-plan.js';
 import { runWithTestAgent, tempDir, transcript, type Step } from './offline-cib.js';
 
 const options = (tool: 'pcs' | 'crm', nodes = 'node1,node2,node3') =>

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigureOptions, describeConfigureIssues } from '../../../src/pacemaker/configure-options.js';
-import { buildCrmPlan, buildPcsPlan, formatPlan } from '../../../src/pacemaker/configure-plan.js';
+import { ConfigureOptions, describeConfigureIssues } from '../../../src/cli/configure/configure-options.js';
+import { buildCrmPlan, buildPcsPlan, formatPlan } from '../../../src/cli/configure/configure-plan.js';
 
 const parse = (raw: Record<string, unknown>) => ConfigureOptions.parse(raw);
 const base = {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeRecoveryWarning, recoveryWarnings, type CibOperation } from '../../../src/pacemaker/recovery-settings.js';
+import type { CibOperation } from '../../../src/pacemaker/cib.js';
+import { describeRecoveryWarning, recoveryWarnings } from '../../../src/cli/configure/recovery-settings.js';
 
 const promotedMonitor = (onFail?: string, role = 'Promoted'): CibOperation => ({ name: 'monitor', interval: '3s', role, ...(onFail ? { onFail } : {}) });
 const unpromotedMonitor: CibOperation = { name: 'monitor', interval: '4s', role: 'Unpromoted' };

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { ok, fixture, fixtureRunner } from './fixtures.js';
 import type { MonFailure } from '../../../src/pacemaker/crm-mon.js';
 import { decideResidue, genuineFailures, isRedirectResidue, redirectReason, redirectTarget, type ResidueInput } from '../../../src/pacemaker/redirect-residue.js';
-import { formatStatus } from '../../../src/pacemaker/status-format.js';
-import { takeSnapshot } from '../../../src/pacemaker/status-gather.js';
-import { checkSwitchover } from '../../../src/pacemaker/switchover-plan.js';
-import type { PgProbe, PgTarget } from '../../../src/pacemaker/pg-probe.js';
+import { formatStatus } from '../../../src/cli/status/status-format.js';
+import { takeSnapshot } from '../../../src/cli/status/status-gather.js';
+import { checkSwitchover } from '../../../src/cli/switchover/switchover-plan.js';
+import type { PgProbe, PgTarget } from '../../../src/pg/pg-probe.js';
 
 const failure = (over: Partial<MonFailure> = {}): MonFailure => ({
   resourceId: 'pgsqld', opKey: 'pgsqld_promote_0', task: 'promote', intervalMs: 0, node: 'node3', exitStatus: 'error',

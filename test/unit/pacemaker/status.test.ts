@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { statusReport } from '../../../src/cli/commands/status.js';
+import { statusReport } from '../../../src/cli/status/status.js';
 import { CliError, EXIT } from '../../../src/cli/errors.js';
-import { lsnDiff, lsnToBigInt, type PgProbe, type PgTarget } from '../../../src/pacemaker/pg-probe.js';
-import { formatStatus } from '../../../src/pacemaker/status-format.js';
-import { takeSnapshot } from '../../../src/pacemaker/status-gather.js';
-import type { ClusterStatus } from '../../../src/pacemaker/status-model.js';
+import { lsnDiff, parseLsn } from '../../../src/pg/lsn.js';
+import type { PgProbe, PgTarget } from '../../../src/pg/pg-probe.js';
+import { formatStatus } from '../../../src/cli/status/status-format.js';
+import { takeSnapshot } from '../../../src/cli/status/status-gather.js';
+import type { ClusterStatus } from '../../../src/cli/status/status-model.js';
 import { fixture, fixtureRunner, ok } from './fixtures.js';
 
 const primary: PgProbe = {
@@ -170,10 +171,10 @@ test('sync_mode on: no published set; a member the cluster no longer lists; an i
 });
 
 test('LSN arithmetic', () => {
-  assert.equal(lsnToBigInt('16/B374D848'), (0x16n << 32n) + 0xb374d848n);
+  assert.equal(parseLsn('16/B374D848'), (0x16n << 32n) + 0xb374d848n);
   assert.equal(lsnDiff('1/0', '0/FFFFFFFF'), 1);
   assert.equal(lsnDiff('0/10', '0/20'), 0);
-  assert.throws(() => lsnToBigInt('nope'), /not an LSN/);
+  assert.throws(() => parseLsn('nope'), /not an LSN/);
 });
 
 test("a CIB recovering a crashed primary by restart (PAF's operations kept after a migration): status says what on-fail=demote would change", async () => {

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { run, type RunOptions, type RunResult } from '../../../src/exec/run.js';
-import type { PgProbe, PgTarget } from '../../../src/pacemaker/pg-probe.js';
-import { takeSnapshot, type Snapshot } from '../../../src/pacemaker/status-gather.js';
-import { checkSwitchover, chooseTarget, parseTransitionSummary, planPromotes, writeOutage } from '../../../src/pacemaker/switchover-plan.js';
-import { executeSwitchover, simulateMove } from '../../../src/pacemaker/switchover-run.js';
+import type { PgProbe, PgTarget } from '../../../src/pg/pg-probe.js';
+import { takeSnapshot, type Snapshot } from '../../../src/cli/status/status-gather.js';
+import { checkSwitchover, chooseTarget, parseTransitionSummary, planPromotes, writeOutage } from '../../../src/cli/switchover/switchover-plan.js';
+import { executeSwitchover, simulateMove } from '../../../src/cli/switchover/switchover-run.js';
 import { fixture, fixtureRunner, ok } from './fixtures.js';
 
 const ADDR: Record<string, string> = { '10.20.0.11': 'node1', '10.20.0.12': 'node2', '10.20.0.13': 'node3' };

@@ -4,7 +4,7 @@ import { parseLsn } from '../../../src/pg/lsn.js';
 import { buildManifest, decideEvidenceCopy, evidenceFiles, reserveBytes } from '../../../src/rejoin/evidence-plan.js';
 import { planRejoin, rewindBlocker } from '../../../src/rejoin/policy.js';
 import { asidePath, DATA_DIRECTORY, decideReclone, describeKept, describeStep, isWithin, keptAside, mountPoints } from '../../../src/rejoin/reclone-plan.js';
-import { missingRewindGrantsWarning } from '../../../src/rejoin/validate-rewind.js';
+import { missingRewindGrantsWarning } from '../../../src/agent/rejoin/validate-rewind.js';
 
 const MB = 1024 * 1024;
 const GB = 1024 * MB;

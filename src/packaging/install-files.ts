@@ -1,7 +1,5 @@
-import { Command } from 'commander';
 import { chmod, cp, mkdir, rm, symlink, writeFile, access } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { CliError, EXIT } from '../errors.js';
+import { dirname, join } from 'node:path';
 
 /** Where `pgha install` puts things; the Debian package uses the same paths. */
 export const INSTALL_PATHS = {
@@ -13,11 +11,6 @@ export const INSTALL_PATHS = {
 
 export const FENCE_AGENTS = ['fence_pgha_lab'] as const;
 
-/** The tree `pgha install` copies from: the directory holding dist/, bin/ and ocf/. */
-export function packageRoot(): string {
-  return resolve(__dirname, '..');
-}
-
 export interface InstallOptions {
   /**
    * Stage the files under this directory instead of /, as a package build does
@@ -27,13 +20,21 @@ export interface InstallOptions {
   destdir?: string;
 }
 
+/** The tree to install from has not been built (dist/, ocf/ and bin/ bundles missing). */
+export class NotBuilt extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotBuilt';
+  }
+}
+
 export async function installPgha(root: string, paths: typeof INSTALL_PATHS = INSTALL_PATHS, options: InstallOptions = {}): Promise<string[]> {
   const staged = (path: string) => (options.destdir ? join(options.destdir, path) : path);
   for (const needed of ['dist/agent.cjs', 'dist/pgha.cjs', 'ocf/postgresql.cjs', 'bin/pgha.cjs']) {
     try {
       await access(join(root, needed));
     } catch {
-      throw new CliError(`${join(root, needed)} is missing: run "npm run build" first`, EXIT.FAILED);
+      throw new NotBuilt(`${join(root, needed)} is missing: run "npm run build" first`);
     }
   }
   const done: string[] = [];
@@ -72,15 +73,4 @@ async function replaceWithSymlink(target: string, path: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   await rm(path, { force: true });
   await symlink(target, path);
-}
-
-export function makeInstallCommand(): Command {
-  return new Command('install')
-    .description(`install the OCF agent (ocf:pgha:postgresql), the pgha CLI and the fence agents under ${INSTALL_PATHS.libDir}`)
-    .option('--destdir <dir>', 'stage the files under this directory (package builds); links still point at the final paths')
-    .action(async (options: { destdir?: string }) => {
-      const destdir = options.destdir === undefined ? undefined : resolve(options.destdir);
-      if (destdir === undefined && process.getuid?.() !== 0) throw new CliError('install must run as root', EXIT.PERMISSION);
-      for (const path of await installPgha(packageRoot(), INSTALL_PATHS, { destdir })) process.stdout.write(`installed ${path}\n`);
-    });
 }

@@ -1,6 +1,6 @@
-import { formatBytes, renderTable } from '../cli/format/table.js';
-import { formatStandbyNames } from '../sync/plan.js';
-import { describeRecoveryWarning } from './recovery-settings.js';
+import { formatBytes, renderTable } from '../format/table.js';
+import { formatStandbyNames } from '../../sync/plan.js';
+import { describeRecoveryWarning } from '../configure/recovery-settings.js';
 import type { ClusterStatus, NodeStatus, SyncWarning } from './status-model.js';
 
 const HEADERS = ['NODE', 'PACEMAKER', 'ROLE', 'POSTGRESQL', 'TL', 'LSN (RECEIVE/REPLAY)', 'LAG', 'SYNC', 'SCORE', 'LAST FAILURE', 'FENCING'];

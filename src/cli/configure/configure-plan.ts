@@ -1,6 +1,7 @@
 import type { ConfigureOptions } from './configure-options.js';
-import { shellQuote } from '../exec/shell-quote.js';
-import { ACTIONS, MONITOR_TIMEOUT } from '../agent/metadata.js';
+import { shellQuote } from '../../exec/shell-quote.js';
+import { ACTIONS, MONITOR_TIMEOUT } from '../../agent/metadata.js';
+import { FAILURE_RECOVERY } from '../../cluster-config/recommended.js';
 
 /** One command of a plan: an argv, and for crmsh the script it reads on stdin. */
 export interface PlannedCommand {
@@ -34,19 +35,6 @@ export const RESOURCE_DEFAULTS = {
   'resource-stickiness': '10',
   'failure-timeout': '10min',
 } as const;
-
-/**
- * How Pacemaker recovers a failed primary. With on-fail=demote on the promoted
- * monitor, a crashed primary that is still the best candidate is recovered in
- * place by demote then promote (demote starts it as a standby replaying its own
- * WAL): two actions and four notification rounds, where the default restart runs
- * demote, stop, start and promote with eight. Demote would otherwise inherit
- * on-fail=demote from that monitor; a failed demote is a restart (and a failed
- * stop fences). These failures count towards migration-threshold like any other
- * (Pacemaker 2.1 sums a node's fail counts), so a primary that keeps crashing
- * is stopped there and a standby promoted.
- */
-export const FAILURE_RECOVERY = { promotedMonitorOnFail: 'demote', demoteOnFail: 'restart' } as const;
 
 /**
  * Two nodes: a fence race is won by the partition holding the primary, because the promoted

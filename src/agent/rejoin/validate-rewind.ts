@@ -1,9 +1,9 @@
-import type { AgentContext } from '../agent/context.js';
-import { readControldata } from '../pg/controldata.js';
-import { parseConninfo } from '../pg/conninfo.js';
-import { readServerSetting } from '../pg/settings.js';
-import { withConnection } from '../pg/sql.js';
-import { rewindBlocker } from './policy.js';
+import type { AgentContext } from '../context.js';
+import { readControldata } from '../../pg/controldata.js';
+import { parseConninfo } from '../../pg/conninfo.js';
+import { readServerSetting } from '../../pg/settings.js';
+import { withConnection } from '../../pg/sql.js';
+import { rewindBlocker } from '../../rejoin/policy.js';
 
 /**
  * The functions pg_rewind runs on its source: a role that is not superuser

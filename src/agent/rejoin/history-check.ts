@@ -1,11 +1,11 @@
-import type { AgentContext } from '../agent/context.js';
-import { getProcessDeadline } from '../exec/run.js';
-import type { LocalStatus } from '../pg/queries.js';
-import { fetchTimelineHistory, identifySystem } from '../pg/replication-connection.js';
-import { queryRow, withConnection } from '../pg/sql.js';
-import { anyAnswers, tcpEndpoints } from '../pg/tcp-reachable.js';
-import { divergence } from './divergence.js';
-import { localWalOfRunningStandby } from './local-wal.js';
+import type { AgentContext } from '../context.js';
+import { getProcessDeadline } from '../../exec/run.js';
+import type { LocalStatus } from '../../pg/queries.js';
+import { fetchTimelineHistory, identifySystem } from '../../pg/replication-connection.js';
+import { queryRow, withConnection } from '../../pg/sql.js';
+import { anyAnswers, tcpEndpoints } from '../../pg/tcp-reachable.js';
+import { divergence } from '../../rejoin/divergence.js';
+import { localWalOfRunningStandby } from '../../rejoin/local-wal.js';
 
 /** A primary on the cluster's network answers a SYN in milliseconds; one that has not within this is not there. */
 const PRIMARY_ANSWER_MS = 200;

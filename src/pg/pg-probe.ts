@@ -118,16 +118,3 @@ function replicationRow(row: Record<string, string | number | null>): Replicatio
 const str = (v: unknown) => (v === null || v === undefined ? undefined : String(v));
 const num = (v: unknown) => (v === null || v === undefined || v === '' ? undefined : Number(v));
 const opt = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
-
-/** An LSN "16/B374D848" as a byte position. */
-export function lsnToBigInt(lsn: string): bigint {
-  const match = /^([0-9A-Fa-f]{1,8})\/([0-9A-Fa-f]{1,8})$/.exec(lsn);
-  if (!match) throw new Error(`not an LSN: ${lsn}`);
-  return (BigInt(`0x${match[1]}`) << 32n) + BigInt(`0x${match[2]}`);
-}
-
-/** Bytes from `behind` to `ahead` (never negative: a standby can briefly look ahead of an earlier primary reading). */
-export function lsnDiff(ahead: string, behind: string): number {
-  const diff = lsnToBigInt(ahead) - lsnToBigInt(behind);
-  return diff > 0n ? Number(diff) : 0;
-}

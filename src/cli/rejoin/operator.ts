@@ -1,20 +1,20 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AgentParams } from '../agent/params.js';
-import { run } from '../exec/run.js';
-import { readControldata } from '../pg/controldata.js';
-import { writeDataDirectoryFile } from '../pg/data-directory-file.js';
-import { formatLsn } from '../pg/lsn.js';
-import { processesInDataDirectory, removeStaleLockFiles, runningPostmasterPid } from '../pg/postmaster.js';
-import { readReplicationSettings, readServerSetting, replicationSettingProblems } from '../pg/settings.js';
-import { parseCrmMon } from '../pacemaker/crm-mon.js';
-import { redactSecrets } from '../ocf/log.js';
-import { rewindBlocker } from './policy.js';
-import { assessStoppedInstance, describeVerdict, executeRejoin } from './rejoin.js';
-import { planReclone } from './reclone.js';
-import { describeKept, describeStep } from './reclone-plan.js';
-import { runRewind } from './rewind.js';
-import type { RejoinTarget } from './target.js';
+import type { AgentParams } from '../../agent/params.js';
+import { run } from '../../exec/run.js';
+import { readControldata } from '../../pg/controldata.js';
+import { writeDataDirectoryFile } from '../../pg/data-directory-file.js';
+import { formatLsn } from '../../pg/lsn.js';
+import { processesInDataDirectory, removeStaleLockFiles, runningPostmasterPid } from '../../pg/postmaster.js';
+import { readReplicationSettings, readServerSetting, replicationSettingProblems } from '../../pg/settings.js';
+import { parseCrmMon } from '../../pacemaker/crm-mon.js';
+import { redactSecrets } from '../../ocf/log.js';
+import { rewindBlocker } from '../../rejoin/policy.js';
+import { assessStoppedInstance, describeVerdict, executeRejoin } from '../../rejoin/rejoin.js';
+import { planReclone } from '../../rejoin/reclone.js';
+import { describeKept, describeStep } from '../../rejoin/reclone-plan.js';
+import { runRewind } from '../../rejoin/rewind.js';
+import type { RejoinTarget } from '../../rejoin/target.js';
 
 export interface OperatorRequest {
   method: 'rewind' | 'reclone';

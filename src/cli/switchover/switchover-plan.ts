@@ -1,7 +1,7 @@
-import { fenceDevicesFor, stonithEnabled, type Cib } from './cib.js';
-import type { CrmMon } from './crm-mon.js';
-import { genuineFailures } from './redirect-residue.js';
-import type { ClusterStatus, NodeStatus } from './status-model.js';
+import { fenceDevicesFor, stonithEnabled, type Cib } from '../../pacemaker/cib.js';
+import type { CrmMon } from '../../pacemaker/crm-mon.js';
+import { genuineFailures } from '../../pacemaker/redirect-residue.js';
+import type { ClusterStatus, NodeStatus } from '../status/status-model.js';
 
 export interface SwitchoverInput {
   status: ClusterStatus;

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CliError, EXIT } from '../errors.js';
-import { packageRoot } from './install.js';
+import { packageRoot } from '../install/install.js';
 import { labUp } from '../../lab/lab-up.js';
 import { labDown } from '../../lab/lab-down.js';
 import { labDemo } from '../../lab/demo.js';

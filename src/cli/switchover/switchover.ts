@@ -1,12 +1,12 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { run } from '../../exec/run.js';
 import { parseHostFlags } from '../../pacemaker/corosync.js';
-import { isWritable, probePostgres } from '../../pacemaker/pg-probe.js';
-import { pgTargetFor, takeSnapshot, type GatherOptions } from '../../pacemaker/status-gather.js';
-import { checkSwitchover, planPromotes } from '../../pacemaker/switchover-plan.js';
-import { executeSwitchover, simulateMove, type SwitchoverIo } from '../../pacemaker/switchover-run.js';
+import { isWritable, probePostgres } from '../../pg/pg-probe.js';
+import { pgTargetFor, takeSnapshot, type GatherOptions } from '../status/status-gather.js';
+import { checkSwitchover, planPromotes } from './switchover-plan.js';
+import { executeSwitchover, simulateMove, type SwitchoverIo } from './switchover-run.js';
 import { CliError, EXIT } from '../errors.js';
-import { PG_TIMEOUT_MS } from './status.js';
+import { PG_TIMEOUT_MS } from '../status/status.js';
 
 export interface SwitchoverFlags {
   to?: string;

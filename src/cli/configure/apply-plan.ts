@@ -1,7 +1,5 @@
-import type { RunOptions, RunResult } from '../exec/run.js';
+import type { RunResult, Runner } from '../../exec/run.js';
 import { formatCommand, type PlannedCommand } from './configure-plan.js';
-
-export type Runner = (file: string, args: readonly string[], options?: RunOptions) => Promise<RunResult>;
 
 export interface ApplyOutcome {
   /** Commands that exited 0, in order. */

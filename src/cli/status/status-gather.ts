@@ -1,9 +1,9 @@
-import { CliError, EXIT } from '../cli/errors.js';
-import { OcfError } from '../ocf/exit-codes.js';
-import type { Runner } from './apply-plan.js';
-import { findPgResource, type CibPgResource } from './cib.js';
-import { readCib, readCrmMon, resolveAddresses } from './cluster-query.js';
-import type { PgProbe, PgTarget } from './pg-probe.js';
+import { CliError, EXIT, rethrowClusterToolError } from '../errors.js';
+import { OcfError } from '../../ocf/exit-codes.js';
+import type { Runner } from '../../exec/run.js';
+import { findPgResource, type CibPgResource } from '../../pacemaker/cib.js';
+import { readCib, readCrmMon, resolveAddresses } from '../../pacemaker/cluster-query.js';
+import type { PgProbe, PgTarget } from '../../pg/pg-probe.js';
 import { buildClusterStatus, type ClusterStatus, type StatusInput } from './status-model.js';
 
 export interface GatherOptions {
@@ -33,8 +33,8 @@ export function pgTargetFor(resource: CibPgResource, address: string): PgTarget 
 
 /** One consistent look at the cluster: crm_mon, the CIB, then every node's PostgreSQL in parallel. */
 export async function takeSnapshot(options: GatherOptions): Promise<Snapshot> {
-  const mon = await readCrmMon(options.runner);
-  const cib = await readCib(options.runner);
+  const mon = await readCrmMon(options.runner).catch(rethrowClusterToolError);
+  const cib = await readCib(options.runner).catch(rethrowClusterToolError);
   let resource: CibPgResource;
   try {
     resource = findPgResource(cib, options.resource);

@@ -1,12 +1,5 @@
-import { FAILURE_RECOVERY } from './configure-plan.js';
-
-/** One <op> of the PostgreSQL primitive, as the CIB holds it. */
-export interface CibOperation {
-  name: string;
-  interval?: string;
-  role?: string;
-  onFail?: string;
-}
+import { FAILURE_RECOVERY } from '../../cluster-config/recommended.js';
+import type { CibOperation } from '../../pacemaker/cib.js';
 
 /**
  * How the CIB would recover a failed primary, where it differs from what

@@ -1,14 +1,14 @@
-import type { AgentContext } from '../agent/context.js';
-import { endOrphanedProcesses, stopTarget } from '../agent/lifecycle.js';
-import type { Observation } from '../agent/observe.js';
-import { getProcessDeadline } from '../exec/run.js';
-import { genericError } from '../ocf/exit-codes.js';
-import { noOtherPrimaryAfterTransition } from '../ocf/notify.js';
-import { readControldata } from '../pg/controldata.js';
-import { readServerSetting } from '../pg/settings.js';
-import { planRejoin, rewindBlocker } from './policy.js';
-import { assessStoppedInstance, describeVerdict, executeRejoin } from './rejoin.js';
-import type { RejoinTarget } from './target.js';
+import type { AgentContext } from '../context.js';
+import { endOrphanedProcesses, stopTarget } from '../lifecycle.js';
+import type { Observation } from '../observe.js';
+import { getProcessDeadline } from '../../exec/run.js';
+import { genericError } from '../../ocf/exit-codes.js';
+import { noOtherPrimaryAfterTransition } from '../../ocf/notify.js';
+import { readControldata } from '../../pg/controldata.js';
+import { readServerSetting } from '../../pg/settings.js';
+import { planRejoin, rewindBlocker } from '../../rejoin/policy.js';
+import { assessStoppedInstance, describeVerdict, executeRejoin } from '../../rejoin/rejoin.js';
+import type { RejoinTarget } from '../../rejoin/target.js';
 
 export const rejoinTarget = (ctx: AgentContext): RejoinTarget => ({
   bindir: ctx.params.bindir,

@@ -1,5 +1,5 @@
-import { run } from '../exec/run.js';
-import { parseParams, type AgentParams } from '../agent/params.js';
+import { run } from '../../exec/run.js';
+import { parseParams, type AgentParams } from '../../agent/params.js';
 
 /** The agent parameters an operator command needs, as flags (same names as the agent's, dashes for underscores). */
 export const OPERATOR_PARAMETERS = ['pgdata', 'datadir', 'bindir', 'system_user', 'start_opts', 'rewind_archive_dir', 'rewind_archive_max_mb'] as const;

@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import { DrillFailed, formatDrill, runFenceDrill } from '../../fence/drill/fence-drill.js';
 import { gatherModel, SourceUnavailable } from '../../fence/verify/gather.js';
 import { formatReport, verifyCluster } from '../../fence/verify/verify-cluster.js';
-import { CliError, EXIT } from '../errors.js';
+import { CliError, EXIT, rethrowClusterToolError } from '../errors.js';
 
 const seconds = (value: string): number => {
   const n = Number(value);
@@ -62,7 +62,7 @@ function makeDrillCommand(): Command {
         if (!result.recovered) process.exitCode = EXIT.CHECK_FAILED;
       } catch (error) {
         if (error instanceof DrillFailed) throw new CliError(error.message, EXIT.FAILED);
-        throw error;
+        rethrowClusterToolError(error);
       }
     });
 }

@@ -3,10 +3,10 @@ import { Command, Option } from 'commander';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../../exec/run.js';
-import { applyPlan, describeFailure, type Runner } from '../../pacemaker/apply-plan.js';
-import { ConfigureOptions, describeConfigureIssues } from '../../pacemaker/configure-options.js';
-import { buildConfigurePlan, formatPlan } from '../../pacemaker/configure-plan.js';
+import { run, type Runner } from '../../exec/run.js';
+import { applyPlan, describeFailure } from './apply-plan.js';
+import { ConfigureOptions, describeConfigureIssues } from './configure-options.js';
+import { buildConfigurePlan, formatPlan } from './configure-plan.js';
 import { CliError, EXIT } from '../errors.js';
 
 /** Each pcs/crm invocation; crmsh validates the whole configuration on commit, which takes a while. */

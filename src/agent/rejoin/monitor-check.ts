@@ -1,7 +1,7 @@
-import type { AgentContext } from '../agent/context.js';
-import type { LocalStatus } from '../pg/queries.js';
-import type { LocalState } from '../agent/local-state.js';
-import { divergenceCheckDue, trackNotStreaming } from './divergence.js';
+import type { AgentContext } from '../context.js';
+import type { LocalStatus } from '../../pg/queries.js';
+import type { LocalState } from '../local-state.js';
+import { divergenceCheckDue, trackNotStreaming } from '../../rejoin/divergence.js';
 
 /**
  * Why a running standby that does not stream can never stream from the

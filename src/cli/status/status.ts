@@ -2,9 +2,9 @@ import { Command, InvalidArgumentError } from 'commander';
 import { sleep } from '../../exec/deadline.js';
 import { run } from '../../exec/run.js';
 import { parseHostFlags } from '../../pacemaker/corosync.js';
-import { probePostgres } from '../../pacemaker/pg-probe.js';
-import { takeSnapshot, type GatherOptions } from '../../pacemaker/status-gather.js';
-import { formatStatus } from '../../pacemaker/status-format.js';
+import { probePostgres } from '../../pg/pg-probe.js';
+import { takeSnapshot, type GatherOptions } from './status-gather.js';
+import { formatStatus } from './status-format.js';
 import { CliError, EXIT } from '../errors.js';
 
 /** PostgreSQL connect + query budget per node: an unreachable node must not hold the table up. */

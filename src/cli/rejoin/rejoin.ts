@@ -6,8 +6,8 @@ import { parseConninfo } from '../../pg/conninfo.js';
 import { localNodeName } from '../../pacemaker/attributes.js';
 import { OcfError } from '../../ocf/exit-codes.js';
 import { makeLogger } from '../../ocf/log.js';
-import { operatorRejoin, Refusal } from '../../rejoin/operator.js';
-import { operatorParams, resourceParameters } from '../../rejoin/operator-params.js';
+import { operatorRejoin, Refusal } from './operator.js';
+import { operatorParams, resourceParameters } from './operator-params.js';
 import { CliError, EXIT } from '../errors.js';
 
 interface RejoinFlags {

@@ -1,10 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Deadline, sleep } from '../exec/deadline.js';
-import type { Runner } from './apply-plan.js';
-import type { PgProbe, PgTarget } from './pg-probe.js';
-import { findReplicationRow } from './status-model.js';
+import { Deadline, sleep } from '../../exec/deadline.js';
+import type { Runner } from '../../exec/run.js';
+import type { PgProbe, PgTarget } from '../../pg/pg-probe.js';
+import { findReplicationRow } from '../status/status-model.js';
 import { parseTransitionSummary, writeOutage } from './switchover-plan.js';
 
 /** What Pacemaker would do after the move, simulated on a copy of the live CIB (nothing is changed). */
