@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { setNodeLink } from './network.js';
-import { liveProcessesInNetns } from './proc.js';
+import { isLiveState, liveProcessesInNetns, procStat } from './proc.js';
+import { Deadline, pollUntil } from '../exec/deadline.js';
 import { findLabNode, requireLabState } from './state.js';
 import { PG_PORT } from './layout.js';
 import { runInNode, runInNodeChecked } from './node-exec.js';
@@ -103,9 +104,26 @@ export async function pauseWalReceiver(node: string, pause: boolean): Promise<nu
   return pids;
 }
 
+/**
+ * SIGKILL to the node's postmaster; returns once its children are gone too. They outlive it
+ * for a moment (each notices the death at its next wait) and a backend may still acknowledge
+ * a commit meanwhile: the fault has taken effect only when they have exited.
+ */
 export async function killPostmaster(node: string): Promise<number> {
   const pid = await postmasterPid(node);
   if (pid === undefined) throw new Error(`${node}: no postmaster running`);
+  const children = await childPids(pid);
   process.kill(pid, 'SIGKILL');
+  const gone = await pollUntil(Deadline.after(10_000), 20, async () => {
+    const alive = await Promise.all(children.map(async (child) => isLiveState((await procStat(child))?.state ?? 'X')));
+    return alive.includes(true) ? undefined : true;
+  });
+  if (!gone) throw new Error(`${node}: the killed postmaster's children still run 10 s later`);
   return pid;
+}
+
+/** The children of a process (/proc/PID/task/PID/children); none when the kernel does not list them. */
+async function childPids(pid: number): Promise<number[]> {
+  const text = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+  return text.split(/\s+/).filter(Boolean).map(Number);
 }
