@@ -16,7 +16,7 @@ import { rebuildStandby } from '../src/lab/rebuild.js';
 import { LabWriter, missingAcknowledged, type WriteEvent } from '../src/lab/writer.js';
 import { MONITOR_INTERVALS, RESOURCE, type AgentChoice } from '../src/lab/cib-commands.js';
 import { assertNoViolations, currentPrimary, freshFirstRow, log, missingMonitorTokens, restoreHealthy, sleep } from '../test/cluster/harness.js';
-import { AGENT_SHARE_STEPS, agentShareSteps, FAILED_MONITOR, firstLogEvent, mergedLogLines, NODE_LOST, recoverySteps, recoveryTimeline, TRANSITION_CALCULATED, VIP_STARTED } from './log-events.js';
+import { AGENT_SHARE_PHASES, agentShareSteps, FAILED_MONITOR, firstLogEvent, mergedLogLines, NODE_LOST, recoverySteps, recoveryTimeline, TRANSITION_CALCULATED, VIP_STARTED } from './log-events.js';
 import { median } from './report.js';
 
 export const SCENARIOS = {
@@ -171,7 +171,7 @@ export async function runFault(agent: AgentChoice, scenario: Scenario, label: st
       detectionToVipMs: between(detectedAt, vipAt),
       detectionToTransitionMs: between(detectedAt, transitionAt),
       transitionToVipMs: between(transitionAt, vipAt),
-      agentSteps: {} as Run['agentSteps'],
+      agentSteps: {},
     };
     const { detectionToVipMs } = result;
     log(
@@ -182,8 +182,9 @@ export async function runFault(agent: AgentChoice, scenario: Scenario, label: st
       const file = join(BENCH_LOG_DIR, `${new Date(faultAt).toISOString().replace(/[:.]/g, '')}-${label}-${scenario}.log`);
       await mkdir(BENCH_LOG_DIR, { recursive: true });
       await writeFile(file, `${lines.join('\n')}\n`);
-      result.agentSteps = agentShareSteps(recoverySteps(lines, detectedAt));
-      log(`  from detection: ${recoveryTimeline(lines, detectedAt)} (survivors' log: ${file})`);
+      const steps = recoverySteps(lines, detectedAt);
+      result.agentSteps = agentShareSteps(steps);
+      log(`  from detection: ${recoveryTimeline(steps)} (survivors' log: ${file})`);
     }
     // A crashed primary PAF recovered in place (rebooted before the failover) needs nothing.
     if (agent === 'paf' && isNodeCrash(scenario) && after !== primary) await rebuildAsPafDocumentsIt(primary);
@@ -217,10 +218,9 @@ export function outageRow(scenario: Scenario, label: string, list: readonly Run[
 
 /** The agent's share phase by phase: the median time from each step's start to the next's, over `list`. */
 export function agentSharePhaseRow(label: string, list: readonly Run[]): string {
-  const names = ['transition', ...AGENT_SHARE_STEPS] as const;
-  const cells = names.slice(1).map((to, i) => {
+  const cells = AGENT_SHARE_PHASES.map(([from, to]) => {
     const gaps = list.flatMap((r) => {
-      const a = r.agentSteps[names[i]!];
+      const a = r.agentSteps[from];
       const b = r.agentSteps[to];
       return a === undefined || b === undefined ? [] : [b - a];
     });
@@ -230,11 +230,8 @@ export function agentSharePhaseRow(label: string, list: readonly Run[]): string 
 }
 
 /** The header of agentSharePhaseRow's table. */
-export const agentSharePhaseHeader = () => {
-  const names = ['transition', ...AGENT_SHARE_STEPS];
-  const phases = names.slice(1).map((to, i) => `${names[i]} → ${to}`);
-  return `| setup | ${phases.join(' | ')} |\n|${'---|'.repeat(phases.length + 1)}`;
-};
+export const agentSharePhaseHeader = () =>
+  `| setup | ${AGENT_SHARE_PHASES.map(([from, to]) => `${from} → ${to}`).join(' | ')} |\n|${'---|'.repeat(AGENT_SHARE_PHASES.length + 1)}`;
 
 /** A node crash's step-by-step row: after detection, detection to the first transition, that transition to the VIP, detection to the VIP, DC lost. */
 export function nodeCrashStepRow(label: string, list: readonly Run[]): string {

@@ -55,12 +55,11 @@ export function recoverySteps(lines: readonly string[], from: number): Map<strin
 }
 
 /**
- * A one-line account of a recovery from the nodes' Pacemaker logs: each step
- * as milliseconds after `from`, so an outlier run can be explained after the
+ * A one-line account of a recovery (recoverySteps): each step as milliseconds
+ * after detection, so an outlier run can be explained after the
  * lab that ran it is gone.
  */
-export const recoveryTimeline = (lines: readonly string[], from: number): string =>
-  [...recoverySteps(lines, from)].map(([name, at]) => `${name} +${at}`).join(', ');
+export const recoveryTimeline = (steps: ReadonlyMap<string, number>): string => [...steps].map(([name, at]) => `${name} +${at}`).join(', ');
 
 /**
  * The agent's share of a node-crash recovery in the order Pacemaker runs it: fencing, then a
@@ -68,6 +67,8 @@ export const recoveryTimeline = (lines: readonly string[], from: number): string
  * survivor's promote, then the VIP. Each phase runs from one step's start to the next's.
  */
 export const AGENT_SHARE_STEPS = ['pre-demote', 'fenced', 'post-demote', 'pre-stop', 'post-stop', 'pre-promote', 'promote', 'promote ok', 'VIP started'] as const;
+/** The phases of the agent's share, each from one step to the next, starting at the first transition. */
+export const AGENT_SHARE_PHASES = AGENT_SHARE_STEPS.map((to, i) => [(['transition', ...AGENT_SHARE_STEPS] as const)[i]!, to] as const);
 
 /** The first transition calculated, by whatever number it has, then the named steps. */
 export function agentShareSteps(steps: ReadonlyMap<string, number>): Partial<Record<'transition' | (typeof AGENT_SHARE_STEPS)[number], number>> {
