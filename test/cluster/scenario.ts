@@ -28,7 +28,7 @@ export interface ScenarioResult {
 
 export async function runWithWriter(
   name: string,
-  fault: () => Promise<number>,
+  fault: (writer: LabWriter) => Promise<number>,
   settle: () => Promise<string>,
   recoveryMs = 60_000,
 ): Promise<ScenarioResult> {
@@ -37,7 +37,7 @@ export async function runWithWriter(
   const writer = LabWriter.start({ first });
   try {
     await writer.waitForSuccesses(20, 20_000);
-    const faultAt = await fault();
+    const faultAt = await fault(writer);
     const faultDoneAt = Date.now();
     await writer.waitForSuccesses(20, recoveryMs).catch(async (error: unknown) => {
       const report = await outageReport(writer.events, faultAt);
