@@ -1,27 +1,18 @@
 import { buildMetadata, type ActionSpec } from '../ocf/metadata.js';
 import { PARAMETERS } from './params.js';
+import { MONITOR_TIMEOUT, OPERATION_TIMEOUTS, RECOMMENDED_MONITOR_INTERVAL_S } from '../cluster-config/recommended.js';
 
 export const AGENT_NAME = 'postgresql';
 
-/**
- * Monitor interval a DBA should use. A steady-state monitor is one SQL round
- * trip and no child process (about 0.08 s of CPU), so it can run every few
- * seconds: a crashed primary is then noticed in 1.5 s on average, where PAF's
- * recommended 15 s interval takes 7.5 s. The unpromoted monitor runs one
- * second later (Pacemaker keys operations by name and interval).
- */
-export const RECOMMENDED_MONITOR_INTERVAL_S = 3;
-export const MONITOR_TIMEOUT = '10s';
-
-/** Operation timeouts and intervals a DBA should use; promoted and unpromoted monitors need different intervals. */
+/** The agent's actions; those a cluster configures with the recommended configuration's timeouts and intervals (promoted and unpromoted monitors need different intervals). */
 export const ACTIONS: readonly ActionSpec[] = [
-  { name: 'start', timeout: '60s' },
-  { name: 'stop', timeout: '60s' },
-  { name: 'promote', timeout: '60s' },
-  { name: 'demote', timeout: '120s' },
+  { name: 'start', timeout: OPERATION_TIMEOUTS.start },
+  { name: 'stop', timeout: OPERATION_TIMEOUTS.stop },
+  { name: 'promote', timeout: OPERATION_TIMEOUTS.promote },
+  { name: 'demote', timeout: OPERATION_TIMEOUTS.demote },
   { name: 'monitor', timeout: MONITOR_TIMEOUT, interval: `${RECOMMENDED_MONITOR_INTERVAL_S}s`, depth: '0', role: 'Promoted' },
   { name: 'monitor', timeout: MONITOR_TIMEOUT, interval: `${RECOMMENDED_MONITOR_INTERVAL_S + 1}s`, depth: '0', role: 'Unpromoted' },
-  { name: 'notify', timeout: '60s' },
+  { name: 'notify', timeout: OPERATION_TIMEOUTS.notify },
   { name: 'reload-agent', timeout: '10s' },
   { name: 'validate-all', timeout: '10s' },
   { name: 'methods', timeout: '5s' },

@@ -1,5 +1,4 @@
-import { RECOMMENDED_MONITOR_INTERVAL_S } from '../agent/metadata.js';
-import { FAILURE_RECOVERY } from '../cluster-config/recommended.js';
+import { FAILURE_RECOVERY, RECOMMENDED_MONITOR_INTERVAL_S } from '../cluster-config/recommended.js';
 
 /**
  * The pcs commands that configure a PostgreSQL HA cluster: cluster options,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RECOMMENDED_MONITOR_INTERVAL_S } from '../../agent/metadata.js';
+import { RECOMMENDED_MONITOR_INTERVAL_S } from '../../cluster-config/recommended.js';
 
 /** A value written into a pcs argument and a crmsh script line: nothing either could need quoted (quotes, backslashes, control characters). */
 const plainValue = () =>

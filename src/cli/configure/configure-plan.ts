@@ -1,7 +1,6 @@
 import type { ConfigureOptions } from './configure-options.js';
 import { shellQuote } from '../../exec/shell-quote.js';
-import { ACTIONS, MONITOR_TIMEOUT } from '../../agent/metadata.js';
-import { FAILURE_RECOVERY } from '../../cluster-config/recommended.js';
+import { FAILURE_RECOVERY, MONITOR_TIMEOUT, OPERATION_TIMEOUTS } from '../../cluster-config/recommended.js';
 
 /** One command of a plan: an argv, and for crmsh the script it reads on stdin. */
 export interface PlannedCommand {
@@ -16,10 +15,6 @@ export interface ConfigurePlan {
 
 export const AGENT = 'ocf:pgha:postgresql';
 export const VIP_AGENT = 'ocf:heartbeat:IPaddr2';
-
-/** Operation timeouts recommended in ocf:pgha:postgresql's meta-data (monitors are added from the interval). */
-export const OPERATION_TIMEOUTS = ACTIONS.filter((a) => ['start', 'stop', 'promote', 'demote', 'notify'].includes(a.name)).map((a) => [a.name, a.timeout] as const);
-export { MONITOR_TIMEOUT };
 
 export const CLONE_META = {
   promotable: 'true',
@@ -80,7 +75,7 @@ function desiredConfiguration(o: ConfigureOptions): Desired {
     clone: cloneId(o.resource),
     params: params.filter((p): p is [string, string | number] => p[1] !== undefined).map(([k, v]) => [k, String(v)]),
     operations: [
-      ...OPERATION_TIMEOUTS.map(([name, timeout]): [string, [string, string][]] => [
+      ...Object.entries(OPERATION_TIMEOUTS).map(([name, timeout]): [string, [string, string][]] => [
         name,
         [['timeout', timeout], ...(name === 'demote' ? [['on-fail', FAILURE_RECOVERY.demoteOnFail] as [string, string]] : [])],
       ]),

@@ -1,4 +1,4 @@
-import { RECOMMENDED_MONITOR_INTERVAL_S } from '../../agent/metadata.js';
+import { RECOMMENDED_MONITOR_INTERVAL_S } from '../../cluster-config/recommended.js';
 import { Command, Option } from 'commander';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
