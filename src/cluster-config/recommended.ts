@@ -27,3 +27,28 @@ export const OPERATION_TIMEOUTS = { start: '60s', stop: '60s', promote: '60s', d
  * is stopped there and a standby promoted.
  */
 export const FAILURE_RECOVERY = { promotedMonitorOnFail: 'demote', demoteOnFail: 'restart' } as const;
+
+export const PGHA_AGENT_TYPE = 'ocf:pgha:postgresql';
+export const VIP_AGENT_TYPE = 'ocf:heartbeat:IPaddr2';
+
+export const CLONE_META = {
+  promotable: 'true',
+  notify: 'true',
+  'promoted-max': '1',
+  'promoted-node-max': '1',
+  'clone-node-max': '1',
+  interleave: 'true',
+} as const;
+
+export const RESOURCE_DEFAULTS = {
+  'migration-threshold': '5',
+  'resource-stickiness': '10',
+  'failure-timeout': '10min',
+} as const;
+
+/**
+ * Two nodes: a fence race is won by the partition holding the primary, because the promoted
+ * instance counts priority + 1 and the other side waits priority-fencing-delay before fencing.
+ * The delay must stay above twice any pcmk_delay_base / pcmk_delay_max of the fence devices.
+ */
+export const TWO_NODE = { clonePriority: '10', priorityFencingDelay: '10s' } as const;
