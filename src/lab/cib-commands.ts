@@ -1,11 +1,13 @@
-import { FAILURE_RECOVERY, RECOMMENDED_MONITOR_INTERVAL_S } from '../cluster-config/recommended.js';
+import { desiredConfiguration, pghaAgent, settingArgs, type Operation, type ResourceAgent, type Setting } from '../cluster-config/desired.js';
+import { pcsCommands } from '../cluster-config/pcs-commands.js';
+import { RECOMMENDED_MONITOR_INTERVAL_S } from '../cluster-config/recommended.js';
 
 /**
- * The pcs commands that configure a PostgreSQL HA cluster: cluster options,
- * one fence device per node, the promotable PostgreSQL clone, the primary VIP
- * and its constraints (PAF quick start). Pure: they are argv arrays run against
- * an offline CIB file (`pcs -f FILE ...`) then pushed in one transaction, so
- * `pgha configure` can generate exactly the same commands.
+ * The pcs commands that configure the lab's cluster: the configuration pgha
+ * recommends (the very commands `pgha configure` prints for the same options),
+ * then what only the lab needs: its fence devices and a few cluster options.
+ * Pure: they are argv arrays run against an offline CIB file (`pcs -f FILE ...`),
+ * read and pushed in one transaction by cibDumpCommand / cibPushCommand.
  */
 export type AgentChoice = 'pgha' | 'paf';
 
@@ -30,85 +32,78 @@ export const CLONE = `${RESOURCE}-clone`;
 export const VIP_RESOURCE = 'pgsql-pri-ip';
 export const fenceDeviceName = (node: string) => `fence-${node}`;
 
-export const AGENT_TYPES: Record<AgentChoice, string> = {
-  pgha: 'ocf:pgha:postgresql',
-  paf: 'ocf:heartbeat:pgsqlms',
+/** PAF's quick start: the baseline the benchmarks compare pgha with (monitors 15 s / 16 s, Pacemaker's default recovery). */
+const PAF_QUICK_START_OPERATIONS: Operation[] = [
+  ['start', [['timeout', '60s']]],
+  ['stop', [['timeout', '60s']]],
+  ['promote', [['timeout', '30s']]],
+  ['demote', [['timeout', '120s']]],
+  ['monitor', [['interval', '15s'], ['timeout', '10s'], ['role', 'Promoted']]],
+  ['monitor', [['interval', '16s'], ['timeout', '10s'], ['role', 'Unpromoted']]],
+  ['notify', [['timeout', '60s']]],
+];
+
+/** The agent each lab choice runs: pgha's as `pgha configure` sets it up, or PAF's quick start. */
+export const LAB_AGENTS: Record<AgentChoice, ResourceAgent> = {
+  pgha: pghaAgent(RECOMMENDED_MONITOR_INTERVAL_S),
+  paf: { type: 'ocf:heartbeat:pgsqlms', operations: PAF_QUICK_START_OPERATIONS },
 };
 
-interface Ops {
-  promotedMonitor: string;
-  unpromotedMonitor: string;
-  /** on-fail of the promoted monitor and of demote; Pacemaker's defaults when absent. */
-  onFail?: { promotedMonitor: string; demote: string };
-}
+const settingOf = (list: readonly Setting[], name: string) => list.find(([k]) => k === name)?.[1];
+const monitorInterval = (agent: ResourceAgent, role: 'Promoted' | 'Unpromoted') =>
+  settingOf(agent.operations.find(([name, attrs]) => name === 'monitor' && settingOf(attrs, 'role') === role)![1], 'interval')!;
+const monitorIntervals = (agent: ResourceAgent) => ({ promotedMonitor: monitorInterval(agent, 'Promoted'), unpromotedMonitor: monitorInterval(agent, 'Unpromoted') });
 
-/**
- * PAF's quick start (15 s / 16 s, Pacemaker's default recovery); pgha's as `pgha configure` writes
- * them: intervals from its meta-data, in-place recovery by demote then promote.
- */
-export const MONITOR_INTERVALS: Record<AgentChoice, Ops> = {
-  paf: { promotedMonitor: '15s', unpromotedMonitor: '16s' },
-  pgha: {
-    promotedMonitor: `${RECOMMENDED_MONITOR_INTERVAL_S}s`,
-    unpromotedMonitor: `${RECOMMENDED_MONITOR_INTERVAL_S + 1}s`,
-    onFail: { promotedMonitor: FAILURE_RECOVERY.promotedMonitorOnFail, demote: FAILURE_RECOVERY.demoteOnFail },
-  },
+/** Each agent's monitor intervals: pcs names the operations <resource>-monitor-interval-<interval>. */
+export const MONITOR_INTERVALS: Record<AgentChoice, ReturnType<typeof monitorIntervals>> = {
+  pgha: monitorIntervals(LAB_AGENTS.pgha),
+  paf: monitorIntervals(LAB_AGENTS.paf),
 };
 
 /** Pacemaker's default load-threshold, for one node on its own machine. */
 const LOAD_THRESHOLD_PER_NODE_PCT = 80;
 
-/** Resource defaults a DBA sets: tolerate a few local failures before moving away, prefer staying put. */
-export const RESOURCE_DEFAULTS = { 'migration-threshold': '5', 'resource-stickiness': '10' } as const;
-
 export function clusterCommands(spec: ClusterSpec, cibFile: string): string[][] {
   const pcs = (...args: string[]) => ['pcs', '-f', cibFile, ...args];
-  const ops = MONITOR_INTERVALS[spec.agent];
+  const recommended = desiredConfiguration(
+    {
+      nodes: spec.nodes,
+      resource: RESOURCE,
+      bindir: spec.bindir,
+      pgdata: spec.pgdata,
+      pghost: spec.pghost,
+      pgport: spec.pgport,
+      systemUser: spec.systemUser,
+      vip: { ip: spec.vip, cidrNetmask: spec.cidrNetmask },
+      vipNic: spec.nic,
+      vipResource: VIP_RESOURCE,
+    },
+    LAB_AGENTS[spec.agent],
+  );
   return [
-    pcs('property', 'set', 'stonith-enabled=true', 'stonith-timeout=30s', 'no-quorum-policy=stop'),
-    // Lab only: every node reads the one host's load average, the load of all of them. Pacemaker's
-    // default threshold (80% per node) would throttle each to one action at a time as if it ran alone.
-    pcs('property', 'set', `load-threshold=${LOAD_THRESHOLD_PER_NODE_PCT * spec.nodes.length}%`),
-    pcs('resource', 'defaults', 'update', ...Object.entries(RESOURCE_DEFAULTS).map(([k, v]) => `${k}=${v}`)),
+    ...pcsCommands(recommended, cibFile),
+    pcs(
+      'property', 'set',
+      // A hung fence device (a lab fault) is given up after 30 s rather than Pacemaker's 60 s: a lab power-off takes seconds.
+      'stonith-timeout=30s',
+      // Pacemaker's default, written out: the partition scenarios rely on a partition without quorum stopping its resources.
+      'no-quorum-policy=stop',
+      // Every node reads the one host's load average, the load of all of them. Pacemaker's
+      // default threshold (80% per node) would throttle each to one action at a time as if it ran alone.
+      `load-threshold=${LOAD_THRESHOLD_PER_NODE_PCT * spec.nodes.length}%`,
+    ),
+    // The lab's own fence agent, one device per node (a real cluster has its own fencing).
     ...spec.nodes.flatMap((node) => [
       pcs(
         'stonith', 'create', fenceDeviceName(node), spec.fenceAgent,
         `pcmk_host_list=${node}`,
         // Fencing leaves the node off: an operator (or a test) decides when it comes back.
         'pcmk_reboot_action=off',
-        ...Object.entries(spec.fenceParams ?? {}).map(([k, v]) => `${k}=${v}`),
+        ...settingArgs(Object.entries(spec.fenceParams ?? {})),
         'op', 'monitor', 'interval=60s',
       ),
       // A node never runs the device that fences it.
       pcs('constraint', 'location', fenceDeviceName(node), 'avoids', `${node}=INFINITY`),
     ]),
-    pcs(
-      'resource', 'create', RESOURCE, AGENT_TYPES[spec.agent],
-      `bindir=${spec.bindir}`, `pgdata=${spec.pgdata}`, `pghost=${spec.pghost}`, `pgport=${spec.pgport}`,
-      `system_user=${spec.systemUser}`,
-      'op', 'start', 'timeout=60s',
-      'op', 'stop', 'timeout=60s',
-      'op', 'promote', 'timeout=30s',
-      'op', 'demote', 'timeout=120s', ...(ops.onFail ? [`on-fail=${ops.onFail.demote}`] : []),
-      'op', 'monitor', `interval=${ops.promotedMonitor}`, 'timeout=10s', 'role=Promoted', ...(ops.onFail ? [`on-fail=${ops.onFail.promotedMonitor}`] : []),
-      'op', 'monitor', `interval=${ops.unpromotedMonitor}`, 'timeout=10s', 'role=Unpromoted',
-      'op', 'notify', 'timeout=60s',
-      'promotable',
-    ),
-    // On the clone itself: the one form pcs 0.11 and 0.12 both accept without a warning (as pgha configure).
-    pcs('resource', 'meta', CLONE, 'notify=true', 'promoted-max=1', 'promoted-node-max=1'),
-    pcs(
-      'resource', 'create', VIP_RESOURCE, 'ocf:heartbeat:IPaddr2',
-      `ip=${spec.vip}`, `cidr_netmask=${spec.cidrNetmask}`, `nic=${spec.nic}`,
-      'op', 'monitor', 'interval=10s',
-    ),
-    pcs('constraint', 'colocation', 'add', VIP_RESOURCE, 'with', 'Promoted', CLONE, 'score=INFINITY'),
-    // Asymmetric: the VIP stays on the primary while it demotes, so standbys receive its shutdown checkpoint.
-    pcs('constraint', 'order', 'promote', CLONE, 'then', 'start', VIP_RESOURCE, 'symmetrical=false', 'kind=Mandatory'),
-    pcs('constraint', 'order', 'demote', CLONE, 'then', 'stop', VIP_RESOURCE, 'symmetrical=false', 'kind=Mandatory'),
   ];
 }
-
-/** Reads the live CIB into a file, and pushes the edited configuration back in one replace. */
-export const cibDumpCommand = (cibFile: string) => ['pcs', 'cluster', 'cib', cibFile];
-export const cibPushCommand = (cibFile: string) => ['pcs', 'cluster', 'cib-push', cibFile, '--config'];

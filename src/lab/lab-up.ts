@@ -1,6 +1,7 @@
 import { runChecked } from '../exec/run.js';
 import { installPgha } from '../packaging/install-files.js';
-import { AGENT_TYPES, clusterCommands, cibDumpCommand, cibPushCommand, type AgentChoice } from './cib-commands.js';
+import { cibDumpCommand, cibPushCommand } from '../cluster-config/pcs-commands.js';
+import { LAB_AGENTS, clusterCommands, type AgentChoice } from './cib-commands.js';
 import { buildNodeDirs } from './build-node-dirs.js';
 import { crmMonText, waitForCluster, waitForStreaming } from './cluster-query.js';
 import { isHealthy } from './cluster-status.js';
@@ -73,7 +74,7 @@ export async function labUp(options: LabUpOptions): Promise<string> {
   const names = layout.map((n) => n.name);
   await waitForCluster('quorum with every node online', 90_000, (s) => s.quorate && names.every((n) => s.online.includes(n)));
 
-  log(`configuring the cluster (${AGENT_TYPES[options.agent]}, VIP ${VIP}, fencing by ${FENCE_AGENT})`);
+  log(`configuring the cluster (${LAB_AGENTS[options.agent].type}, VIP ${VIP}, fencing by ${FENCE_AGENT})`);
   const first = names[0]!;
   await runInNodeChecked(first, cibDumpCommand(CIB_FILE));
   const spec = {
