@@ -6,6 +6,7 @@ import { makeStatusCommand } from './status/status.js';
 import { makeSwitchoverCommand } from './switchover/switchover.js';
 import { makeFenceCommand } from './fence/fence.js';
 import { makeRejoinCommands } from './rejoin/rejoin.js';
+import { PGHA_VERSION } from '../common/version.js';
 
 /** The pgha command tree: one factory per command group, each in its own module. */
 export function makeProgram(): Command {
@@ -31,5 +32,3 @@ function forEachCommand(command: Command, apply: (command: Command) => void): vo
   for (const sub of command.commands) forEachCommand(sub, apply);
 }
 
-declare const __PGHA_VERSION__: string | undefined;
-export const PGHA_VERSION = typeof __PGHA_VERSION__ === 'string' ? __PGHA_VERSION__ : '0.1.0';

@@ -1,4 +1,5 @@
 import { attr, child, children, descendants, nvpairs, parseXml, type XmlElement } from './xml.js';
+import { isTrue } from '../common/text.js';
 
 /** One <op> of the PostgreSQL primitive, as the CIB holds it. */
 export interface CibOperation {
@@ -209,7 +210,7 @@ export function findPgResource(cib: Cib, primitiveId?: string): CibPgResource {
 /** Pacemaker's default: fencing is on unless stonith-enabled says otherwise. */
 export function stonithEnabled(cib: Cib): boolean {
   const value = cib.properties['stonith-enabled'];
-  return value === undefined || /^(true|yes|on|1|y)$/i.test(value);
+  return value === undefined || isTrue(value);
 }
 
 /**
