@@ -7,6 +7,7 @@ import { makeSwitchoverCommand } from './switchover/switchover.js';
 import { makeFenceCommand } from './fence/fence.js';
 import { makeRejoinCommands } from './rejoin/rejoin.js';
 import { PGHA_VERSION } from '../common/version.js';
+import { cleanLines } from '../ocf/log.js';
 
 /** The pgha command tree: one factory per command group, each in its own module. */
 export function makeProgram(): Command {
@@ -23,7 +24,13 @@ export function makeProgram(): Command {
   program.addCommand(makeFenceCommand());
   for (const command of makeRejoinCommands()) program.addCommand(command);
   // Commands attached with addCommand do not inherit settings: every one gets the same error handling.
-  forEachCommand(program, (command) => command.exitOverride().showHelpAfterError('(run with --help for usage)'));
+  // Commander quotes a bad value back: cleaned like every other message, so it cannot drive the terminal.
+  forEachCommand(program, (command) =>
+    command
+      .exitOverride()
+      .showHelpAfterError('(run with --help for usage)')
+      .configureOutput({ writeErr: (text) => process.stderr.write(cleanLines(text)) }),
+  );
   return program;
 }
 
