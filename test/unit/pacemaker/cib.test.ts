@@ -86,7 +86,7 @@ test('corosync nodelist and --host flags', () => {
   ].join('\n'));
   assert.deepEqual([...addresses], [['node1', '10.20.0.11'], ['10.20.0.12', '10.20.0.12']]);
   assert.deepEqual([...parseHostFlags(['node1=127.0.0.1', 'node2=db2.example'])], [['node1', '127.0.0.1'], ['node2', 'db2.example']]);
-  assert.throws(() => parseHostFlags(['node1']), /--host node1: expected node=address/);
+  assert.throws(() => parseHostFlags(['node1']), /--host "node1": expected node=address/);
 });
 
 test("Pacemaker 3.0.2's fencing-enabled is read as stonith-enabled; remote nodes are typed", async () => {
