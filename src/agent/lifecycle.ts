@@ -12,6 +12,7 @@ import { isLiveProcess, processesInDataDirectory, processState, removeStaleLockF
 import type { AgentContext } from './context.js';
 import { updateLocalState } from './local-state.js';
 import { observe, observeUntil, type Observation } from './observe.js';
+import { firstLine } from '../common/text.js';
 
 /** Writes standby.signal (owned like the data directory) and starts the instance; returns once it accepts read-only connections. */
 export async function startAsStandby(ctx: AgentContext): Promise<Observation> {
@@ -180,4 +181,3 @@ export async function recoverInIsolation(ctx: AgentContext): Promise<void> {
 /** Whole seconds of the action's budget left after keeping `reserveMs` back. */
 const secondsLeft = (reserveMs: number) => Math.max(1, Math.floor((getProcessDeadline().remainingMs() - reserveMs) / 1000));
 
-const firstLine = (text: string) => text.split('\n').find((l) => l.trim())?.trim() ?? '';

@@ -5,9 +5,7 @@ import type { Logger } from '../ocf/log.js';
 import { runAgent, type ActionHandler } from '../ocf/run-agent.js';
 import { buildContext, type AgentContext } from './context.js';
 import { AGENT_NAME, agentMetadata } from './metadata.js';
-
-declare const __PGHA_VERSION__: string | undefined;
-const VERSION = typeof __PGHA_VERSION__ === 'string' ? __PGHA_VERSION__ : '0.1.0';
+import { PGHA_VERSION } from '../common/version.js';
 
 /**
  * stop must not fail on parameters (a failed stop gets the node fenced), and
@@ -39,7 +37,7 @@ const lazyAction =
 runAgent(
   {
     name: AGENT_NAME,
-    metadata: () => agentMetadata(VERSION),
+    metadata: () => agentMetadata(PGHA_VERSION),
     actions: {
       start: lazyAction(async () => (await import('./actions/start.js')).start),
       stop: stopWithAnyParameters,

@@ -1,18 +1,35 @@
 import { existsSync } from 'node:fs';
-// zod/mini: the same validation at a fraction of the load time every agent action pays.
 import * as z from 'zod/mini';
 import { instanceFileName } from '../ocf/environment.js';
 import { configError } from '../ocf/exit-codes.js';
 import { quoteValue } from '../ocf/log.js';
 import { dataDirectoryMajor } from '../pg/server-version.js';
-import type { ParameterSpec } from '../ocf/metadata.js';
-import { REJOIN_PARAMETERS, REJOIN_RAW_PARAMS, rejoinParams, type RejoinParams } from '../rejoin/params.js';
-import type { SyncMode } from '../sync/plan.js';
+import {
+  absolutePath,
+  anyText,
+  integerText,
+  nonEmptyText,
+  oneOf,
+  optionalAbsolutePath,
+  registrySchema,
+  type ParameterDeclaration,
+} from '../ocf/parameter-schema.js';
+import { REJOIN_PARAMETERS, rejoinParams } from '../rejoin/params.js';
+
+/** pg_ctl puts bindir, pgdata and the log file in double quotes of a /bin/sh -c command: none of what a shell sees there. */
+const isShellInert = (v: string) => !/["$`\\\x00-\x1f\x7f]/.test(v);
+const NOT_SHELL_INERT = 'must not contain control characters, double quotes, "$", "`" or backslashes';
+const shellInert =
+  (path: (name: string) => z.ZodMiniString) =>
+  (name: string) =>
+    path(name).check(z.refine(isShellInert, { error: `${name} ${NOT_SHELL_INERT}` }));
+
+export const SYNC_MODES = ['off', 'quorum', 'strict'] as const;
 
 /**
- * The agent's instance parameters: one registry gives the meta-data, the
- * defaults and the validation. PAF's names and meanings are kept so a PAF
- * user switches by changing only the agent name.
+ * The agent's instance parameters, each declared once: the meta-data, the defaults and the
+ * validation come from here. PAF's names and meanings are kept so a PAF user switches by
+ * changing only the agent name.
  */
 export const PARAMETERS = [
   {
@@ -22,6 +39,7 @@ export const PARAMETERS = [
       'Directory holding pg_ctl, postgres and pg_controldata. Empty: /usr/lib/postgresql/<major>/bin for the major version in PG_VERSION when it exists (Debian), else /usr/bin.',
     type: 'string',
     default: '',
+    schema: shellInert(optionalAbsolutePath),
   },
   {
     name: 'pgdata',
@@ -29,6 +47,7 @@ export const PARAMETERS = [
     longdesc: 'Directory given to pg_ctl -D: the data directory, or the configuration directory when configuration lives elsewhere (Debian: /etc/postgresql/<major>/<cluster>).',
     type: 'string',
     default: '/var/lib/pgsql/data',
+    schema: shellInert(absolutePath),
   },
   {
     name: 'datadir',
@@ -36,6 +55,7 @@ export const PARAMETERS = [
     longdesc: 'The data directory itself, when it differs from pgdata (Debian: /var/lib/postgresql/<major>/<cluster>). Empty: same as pgdata.',
     type: 'string',
     default: '',
+    schema: shellInert(optionalAbsolutePath),
   },
   {
     name: 'pghost',
@@ -43,14 +63,20 @@ export const PARAMETERS = [
     longdesc: 'Where the agent connects to the local instance: a Unix socket directory (peer authentication as system_user) or a host name.',
     type: 'string',
     default: '/var/run/postgresql',
+    schema: nonEmptyText,
   },
-  { name: 'pgport', shortdesc: 'Port of the local instance', longdesc: 'TCP port (or socket suffix) of the local instance.', type: 'integer', default: '5432' },
+  { name: 'pgport', shortdesc: 'Port of the local instance', longdesc: 'TCP port (or socket suffix) of the local instance.', type: 'integer', default: '5432', schema: integerText(1, 65535) },
   {
     name: 'system_user',
     shortdesc: 'OS user owning the instance',
     longdesc: 'PostgreSQL commands run as this user; SQL over the socket authenticates as this user.',
     type: 'string',
     default: 'postgres',
+    schema: (name) =>
+      z.string().check(
+        z.regex(/^[a-z_][a-z0-9_.-]{0,31}\$?$/i, { error: `${name} must be a valid user name` }),
+        z.refine((v) => v !== 'root', { error: `${name} must not be root: PostgreSQL refuses to run as root` }),
+      ),
   },
   {
     name: 'start_opts',
@@ -58,6 +84,7 @@ export const PARAMETERS = [
     longdesc: 'Passed to pg_ctl start -o, e.g. "-c config_file=/etc/postgresql/15/main/postgresql.conf".',
     type: 'string',
     default: '',
+    schema: anyText,
   },
   {
     name: 'maxlag',
@@ -67,6 +94,7 @@ export const PARAMETERS = [
     type: 'integer',
     default: '0',
     reloadable: true,
+    schema: integerText(0, Number.MAX_SAFE_INTEGER),
   },
   {
     name: 'sync_mode',
@@ -74,9 +102,10 @@ export const PARAMETERS = [
     longdesc:
       'off: the agent leaves synchronous_standby_names alone. quorum: the primary keeps synchronous_standby_names = ANY sync_count (the healthy standbys) and drops a dead standby so writes continue. strict: every standby of the cluster stays in the set, so writes wait rather than risk losing an acknowledged commit. In both modes the set is published in the CIB before PostgreSQL relies on it, and only its members can be promoted.',
     type: 'select',
-    options: ['off', 'quorum', 'strict'],
+    options: SYNC_MODES,
     default: 'off',
     reloadable: true,
+    schema: oneOf(SYNC_MODES),
   },
   {
     name: 'sync_count',
@@ -85,6 +114,7 @@ export const PARAMETERS = [
     type: 'integer',
     default: '1',
     reloadable: true,
+    schema: integerText(1, 64),
   },
   {
     name: 'logfile',
@@ -92,60 +122,14 @@ export const PARAMETERS = [
     longdesc: 'File receiving the postmaster output (stderr logging). Empty: /var/log/postgresql/pgha-<resource>.log when /var/log/postgresql exists, else /dev/null.',
     type: 'string',
     default: '',
+    schema: shellInert(optionalAbsolutePath),
   },
   ...REJOIN_PARAMETERS,
-] as const satisfies readonly ParameterSpec[];
+] as const satisfies readonly ParameterDeclaration[];
 
-/** pg_ctl puts bindir, pgdata and the log file in double quotes of a /bin/sh -c command: none of what a shell sees there. */
-const isShellInert = (v: string) => !/["$`\\\x00-\x1f\x7f]/.test(v);
-const NOT_SHELL_INERT = 'must not contain control characters, double quotes, "$", "`" or backslashes';
-const absolutePath = (name: string) =>
-  z.string().check(z.refine((v) => v.startsWith('/'), { error: `${name} must be an absolute path` }), z.refine(isShellInert, { error: `${name} ${NOT_SHELL_INERT}` }));
-const optionalAbsolutePath = (name: string) =>
-  z.string().check(z.refine((v) => v === '' || v.startsWith('/'), { error: `${name} must be empty or an absolute path` }), z.refine(isShellInert, { error: `${name} ${NOT_SHELL_INERT}` }));
-const integerText = (name: string, min: number, max: number) =>
-  z.pipe(
-    z.string().check(
-      z.regex(/^\d+$/, { error: `${name} must be a whole number` }),
-      z.refine((v) => Number(v) >= min && Number(v) <= max, { error: `${name} must be between ${min} and ${max}` }),
-    ),
-    z.transform(Number),
-  );
+const RawParams = registrySchema(PARAMETERS);
 
-const RawParams = z.object({
-  bindir: optionalAbsolutePath('bindir'),
-  pgdata: absolutePath('pgdata'),
-  datadir: optionalAbsolutePath('datadir'),
-  pghost: z.string().check(z.minLength(1, { error: 'pghost must not be empty' })),
-  pgport: integerText('pgport', 1, 65535),
-  system_user: z
-    .string()
-    .check(
-      z.regex(/^[a-z_][a-z0-9_.-]{0,31}\$?$/i, { error: 'system_user must be a valid user name' }),
-      z.refine((v) => v !== 'root', { error: 'system_user must not be root: PostgreSQL refuses to run as root' }),
-    ),
-  start_opts: z.string(),
-  maxlag: integerText('maxlag', 0, Number.MAX_SAFE_INTEGER),
-  sync_mode: z.enum(['off', 'quorum', 'strict'], { error: 'sync_mode must be off, quorum or strict' }),
-  sync_count: integerText('sync_count', 1, 64),
-  logfile: optionalAbsolutePath('logfile'),
-  ...REJOIN_RAW_PARAMS,
-});
-
-export interface AgentParams {
-  bindir: string;
-  pgdata: string;
-  datadir: string;
-  pghost: string;
-  pgport: number;
-  systemUser: string;
-  startOptions: string;
-  maxlag: bigint;
-  syncMode: SyncMode;
-  syncCount: number;
-  logfile: string;
-  rejoin: RejoinParams;
-}
+export type AgentParams = ReturnType<typeof parseParams>;
 
 /** The registry's defaults applied, then the schema; an invalid value is OCF_ERR_CONFIGURED naming the parameter. */
 function validate<Schema extends z.ZodMiniType>(schema: Schema, raw: Record<string, string>): z.output<Schema> {
@@ -160,7 +144,7 @@ function validate<Schema extends z.ZodMiniType>(schema: Schema, raw: Record<stri
 }
 
 /** Reads OCF_RESKEY_* values (defaults applied); an invalid value is OCF_ERR_CONFIGURED naming the parameter. */
-export function parseParams(raw: Record<string, string>, instance: string): AgentParams {
+export function parseParams(raw: Record<string, string>, instance: string) {
   const p = validate(RawParams, raw);
   const datadir = p.datadir || p.pgdata;
   return {

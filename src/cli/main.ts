@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { cleanLine } from '../ocf/log.js';
+import { cleanLines } from '../ocf/log.js';
 import { CliError, EXIT } from './errors.js';
 import { makeProgram } from './program.js';
 
@@ -21,9 +21,5 @@ async function main(): Promise<number> {
     return EXIT.FAILED;
   }
 }
-
-/** An error's lines, each cleaned (secrets, control characters, length) as the agent's log lines are. */
-// Each line cleaned on its own, its indentation kept (lists in refusals are indented).
-const cleanLines = (text: string) => text.split('\n').map((line) => `${/^ */.exec(line)![0]}${cleanLine(line)}`).join('\n');
 
 main().then((code) => process.exit(code));

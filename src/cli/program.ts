@@ -6,6 +6,8 @@ import { makeStatusCommand } from './status/status.js';
 import { makeSwitchoverCommand } from './switchover/switchover.js';
 import { makeFenceCommand } from './fence/fence.js';
 import { makeRejoinCommands } from './rejoin/rejoin.js';
+import { PGHA_VERSION } from '../common/version.js';
+import { cleanLines } from '../ocf/log.js';
 
 /** The pgha command tree: one factory per command group, each in its own module. */
 export function makeProgram(): Command {
@@ -22,7 +24,13 @@ export function makeProgram(): Command {
   program.addCommand(makeFenceCommand());
   for (const command of makeRejoinCommands()) program.addCommand(command);
   // Commands attached with addCommand do not inherit settings: every one gets the same error handling.
-  forEachCommand(program, (command) => command.exitOverride().showHelpAfterError('(run with --help for usage)'));
+  // Commander quotes a bad value back: cleaned like every other message, so it cannot drive the terminal.
+  forEachCommand(program, (command) =>
+    command
+      .exitOverride()
+      .showHelpAfterError('(run with --help for usage)')
+      .configureOutput({ writeErr: (text) => process.stderr.write(cleanLines(text)) }),
+  );
   return program;
 }
 
@@ -31,5 +39,3 @@ function forEachCommand(command: Command, apply: (command: Command) => void): vo
   for (const sub of command.commands) forEachCommand(sub, apply);
 }
 
-declare const __PGHA_VERSION__: string | undefined;
-export const PGHA_VERSION = typeof __PGHA_VERSION__ === 'string' ? __PGHA_VERSION__ : '0.1.0';

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Deadline, DeadlineExceeded } from './deadline.js';
+import { firstLine } from '../common/text.js';
 
 /**
  * The one way pgha runs an external command: never through a shell, always
@@ -110,5 +111,4 @@ async function primaryGroup(user: string): Promise<string> {
   return group;
 }
 
-const firstLine = (text: string) => text.split('\n').find((line) => line.trim() !== '')?.trim() ?? '';
 const baseName = (command: string) => command.split(' ')[0]!.split('/').pop()!;

@@ -10,6 +10,7 @@ import { buildFenceMetadata, getoptText, type AgentDocs } from './metadata.js';
 import { orderedOptions, type OptionRegistry, type ParsedOptions } from './options/option-spec.js';
 import { ACTION_ALIASES, STANDARD_OPTIONS, type StandardOptions } from './options/standard-options.js';
 import { performPowerAction, type PowerSettings } from './power-action.js';
+import { isTrue } from '../common/text.js';
 
 /** An agent as its file declares it: docs, its own options, and how to make its driver. */
 export interface FenceAgentDefinition<R extends OptionRegistry> {
@@ -51,7 +52,7 @@ export async function runFenceAgent<R extends OptionRegistry>(agent: FenceAgent<
     return FENCE_EXIT.FAILURE;
   }
   const secrets = Object.entries(registry).flatMap(([name, o]) => (o.secret && raw.values[name] ? [raw.values[name]] : []));
-  const flag = (name: string) => /^(1|yes|on|true|y)$/i.test(raw.values[name] ?? '');
+  const flag = (name: string) => isTrue(raw.values[name]);
   const log = makeFenceLogger({ tag: agent.docs.name, write: io.err, verbose: flag('verbose'), quiet: flag('quiet'), secrets });
   for (const warning of raw.warnings) log.warning(warning);
 
@@ -97,7 +98,7 @@ export async function runFenceAgent<R extends OptionRegistry>(agent: FenceAgent<
  */
 export function powerSettings(options: ParsedOptions<StandardOptions>, env: Record<string, string | undefined>, startedAt: number): PowerSettings {
   const explicit = options.disable_timeout?.trim().toLowerCase();
-  const disabled = explicit ? /^(1|yes|on|true|y)$/.test(explicit) : env.PCMK_service === 'pacemaker-fenced';
+  const disabled = explicit ? isTrue(explicit) : env.PCMK_service === 'pacemaker-fenced';
   return {
     delayMs: options.delay * 1000,
     powerTimeoutMs: disabled ? Number.POSITIVE_INFINITY : options.power_timeout * 1000,

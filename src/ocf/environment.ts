@@ -1,4 +1,5 @@
 import { parseNotification, type Notification } from './notify.js';
+import { isTrue } from '../common/text.js';
 
 /** Everything Pacemaker tells one agent invocation, read from the environment once. */
 export interface OcfEnvironment {
@@ -69,7 +70,6 @@ export function readCloneMeta(meta: Record<string, string>): CloneMeta {
   };
 }
 
-export const isTrue = (value: string | undefined): boolean => /^(true|yes|on|y|1)$/i.test(value ?? '');
 
 function toInt(value: string | undefined): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;

@@ -29,6 +29,9 @@ export function cleanLine(text: string, maxBytes = LOG_LINE_MAX): string {
 }
 
 /** A value quoted in a message (an invalid parameter): cleaned and cut short, whatever its size. */
+/** Text of several lines, each cleaned on its own (secrets, control characters, length), its indentation kept. */
+export const cleanLines = (text: string) => text.split('\n').map((line) => `${/^ */.exec(line)![0]}${cleanLine(line)}`).join('\n');
+
 export const quoteValue = (value: string, max = 40) => `"${cleanLine(value, max)}"`;
 
 export function makeLogger(tag: string, write: (line: string) => void = (line) => process.stderr.write(`${line}\n`), debug = false): Logger {

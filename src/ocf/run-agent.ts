@@ -3,6 +3,7 @@ import { CommandFailed, setProcessDeadline } from '../exec/run.js';
 import { readOcfEnvironment, type OcfEnvironment } from './environment.js';
 import { OCF, OcfError, type OcfExitCode } from './exit-codes.js';
 import { exitReasonLine, makeLogger, type Logger } from './log.js';
+import { isTrue } from '../common/text.js';
 
 export type ActionHandler = (env: OcfEnvironment, log: Logger) => Promise<OcfExitCode>;
 
@@ -37,7 +38,7 @@ export async function runAgent(agent: AgentDefinition, argv: readonly string[], 
   }
   const ocfEnv = readOcfEnvironment(action, env);
   setProcessDeadline(Deadline.after(ocfEnv.timeoutMs, ACTION_TIMEOUT_RESERVE_MS));
-  const log = makeLogger(`${agent.name}(${ocfEnv.instance})[${action}${ocfEnv.isProbe ? ' probe' : ''}]`, undefined, /^(1|yes|true)$/i.test(env.HA_debug ?? ''));
+  const log = makeLogger(`${agent.name}(${ocfEnv.instance})[${action}${ocfEnv.isProbe ? ' probe' : ''}]`, undefined, isTrue(env.HA_debug));
   try {
     return await handler(ocfEnv, log);
   } catch (error) {

@@ -1,4 +1,5 @@
 import { attr, child, children, descendants, nvpairs, parseXml, type XmlElement } from './xml.js';
+import { isTrue } from '../common/text.js';
 
 /** One <op> of the PostgreSQL primitive, as the CIB holds it. */
 export interface CibOperation {
@@ -11,6 +12,8 @@ export interface CibOperation {
 export interface CibNode {
   id: string;
   uname: string;
+  /** member, remote or ping: only members run resources and are fenced by the cluster's devices. */
+  type: string;
 }
 
 /** The ocf:pgha:postgresql primitive, its clone and its instance attributes. */
@@ -26,10 +29,11 @@ export interface CibFenceDevice {
   id: string;
   agent: string;
   params: Record<string, string>;
-  targetRole?: string;
+  meta: Record<string, string>;
 }
 
 export interface CibFencingLevel {
+  id: string;
   index: number;
   target?: string;
   targetPattern?: string;
@@ -38,15 +42,60 @@ export interface CibFencingLevel {
   devices: string[];
 }
 
+export interface CibLocation {
+  id: string;
+  rsc?: string;
+  rscPattern?: string;
+  node?: string;
+  /** "INFINITY", "-INFINITY" or a number, as written. */
+  score?: string;
+  /** The constraint uses rules, which are not evaluated. */
+  hasRule: boolean;
+}
+
+/** A configured resource: primitives with their class:provider:type, containers with their primitives. */
+export interface CibResource {
+  id: string;
+  /** class:provider:type for primitives; "clone", "group" or "bundle" for containers ("master" reads as clone). */
+  kind: string;
+  meta: Record<string, string>;
+  /** The primitive ids inside a container. */
+  children: string[];
+}
+
 export interface Cib {
   nodes: CibNode[];
-  /** Cluster properties (crm_config), every cluster_property_set: also the synchronous sets the agents published. */
+  /**
+   * Cluster properties (crm_config), every cluster_property_set: also the synchronous sets the
+   * agents published. The stonith-* names carry their fencing-* renames' values (withFencingAliases).
+   */
   properties: Record<string, string>;
+  rscDefaults: Record<string, string>;
   pgResources: CibPgResource[];
   fenceDevices: CibFenceDevice[];
   fencingLevels: CibFencingLevel[];
+  locations: CibLocation[];
+  resources: CibResource[];
   /** Permanent node attributes (nodes section), per uname: standby, fencing-topology target-attribute values. */
   nodeAttributes: Record<string, Record<string, string>>;
+}
+
+/**
+ * Pacemaker 3.0.2 names the stonith-* cluster options fencing-* and keeps the old names as
+ * aliases. The model uses the old names (what every supported Pacemaker reads), each with the
+ * new name's value when that is set.
+ */
+const FENCING_RENAMES: readonly [string, string][] = [
+  ['fencing-enabled', 'stonith-enabled'],
+  ['fencing-action', 'stonith-action'],
+  ['fencing-timeout', 'stonith-timeout'],
+  ['fencing-watchdog-timeout', 'stonith-watchdog-timeout'],
+];
+
+export function withFencingAliases(properties: Record<string, string>): Record<string, string> {
+  const out = { ...properties };
+  for (const [current, old] of FENCING_RENAMES) if (properties[current] !== undefined) out[old] = properties[current];
+  return out;
 }
 
 export const PG_AGENT = { class: 'ocf', provider: 'pgha', type: 'postgresql' } as const;
@@ -61,42 +110,65 @@ export async function parseCib(xml: string): Promise<Cib> {
   const resources = child(configuration, 'resources');
   const nodeAttributes: Cib['nodeAttributes'] = {};
   const nodes = children(child(configuration, 'nodes'), 'node').map((n) => {
-    const node = { id: attr(n, 'id') ?? '', uname: attr(n, 'uname') ?? attr(n, 'id') ?? '' };
+    const node = { id: attr(n, 'id') ?? '', uname: attr(n, 'uname') ?? attr(n, 'id') ?? '', type: attr(n, 'type') ?? 'member' };
     nodeAttributes[node.uname] = nvpairs(n, 'instance_attributes');
     return node;
   });
   const pgResources: CibPgResource[] = [];
-  for (const clone of children(resources, 'clone')) {
+  for (const clone of [...children(resources, 'clone'), ...children(resources, 'master')]) {
     for (const primitive of children(clone, 'primitive').filter(isPgAgent)) pgResources.push(pgResource(primitive, clone));
   }
   for (const primitive of children(resources, 'primitive').filter(isPgAgent)) pgResources.push(pgResource(primitive));
   const fenceDevices = descendants(resources, 'primitive')
     .filter((p) => attr(p, 'class') === 'stonith')
-    .map((p) => {
-      const meta = nvpairs(p, 'meta_attributes');
-      return {
-        id: attr(p, 'id')!,
-        agent: attr(p, 'type') ?? '',
-        params: nvpairs(p, 'instance_attributes'),
-        ...(meta['target-role'] ? { targetRole: meta['target-role'] } : {}),
-      };
-    });
+    .map((p) => ({ id: attr(p, 'id') ?? '', agent: attr(p, 'type') ?? '', params: nvpairs(p, 'instance_attributes'), meta: nvpairs(p, 'meta_attributes') }));
   const fencingLevels = children(child(configuration, 'fencing-topology'), 'fencing-level').map((l) => ({
+    id: attr(l, 'id') ?? '',
     index: Number(attr(l, 'index') ?? 0),
     ...opt('target', attr(l, 'target')),
     ...opt('targetPattern', attr(l, 'target-pattern')),
     ...opt('targetAttribute', attr(l, 'target-attribute')),
     ...opt('targetValue', attr(l, 'target-value')),
-    devices: (attr(l, 'devices') ?? '').split(',').filter((d) => d !== ''),
+    devices: (attr(l, 'devices') ?? '').split(',').map((d) => d.trim()).filter((d) => d !== ''),
+  }));
+  const locations = children(child(configuration, 'constraints'), 'rsc_location').map((c) => ({
+    id: attr(c, 'id') ?? '',
+    ...opt('rsc', attr(c, 'rsc')),
+    ...opt('rscPattern', attr(c, 'rsc-pattern')),
+    ...opt('node', attr(c, 'node')),
+    ...opt('score', attr(c, 'score')),
+    hasRule: children(c, 'rule').length > 0,
   }));
   return {
     nodes,
-    properties: nvpairs(child(configuration, 'crm_config'), 'cluster_property_set'),
+    properties: withFencingAliases(nvpairs(child(configuration, 'crm_config'), 'cluster_property_set')),
+    rscDefaults: nvpairs(child(configuration, 'rsc_defaults'), 'meta_attributes'),
     pgResources,
     fenceDevices,
     fencingLevels,
+    locations,
+    resources: configuredResources(resources),
     nodeAttributes,
   };
+}
+
+/** Every resource, containers listed after the primitives and groups they hold. */
+function configuredResources(resources: XmlElement | undefined): CibResource[] {
+  const found: CibResource[] = [];
+  const visit = (element: XmlElement, kind: string): string[] => {
+    const id = attr(element, 'id') ?? '';
+    const meta = nvpairs(element, 'meta_attributes');
+    if (kind === 'primitive') {
+      const type = [attr(element, 'class'), attr(element, 'provider'), attr(element, 'type')].filter(Boolean).join(':');
+      if (attr(element, 'class') !== 'stonith') found.push({ id, kind: type, meta, children: [] });
+      return [id];
+    }
+    const inner = ['primitive', 'group'].flatMap((k) => children(element, k).flatMap((c) => visit(c, k)));
+    found.push({ id, kind: kind === 'master' ? 'clone' : kind, meta, children: inner });
+    return [id, ...inner];
+  };
+  for (const kind of ['primitive', 'group', 'clone', 'master', 'bundle']) for (const element of children(resources, kind)) visit(element, kind);
+  return found;
 }
 
 function pgResource(primitive: XmlElement, clone?: XmlElement): CibPgResource {
@@ -138,7 +210,7 @@ export function findPgResource(cib: Cib, primitiveId?: string): CibPgResource {
 /** Pacemaker's default: fencing is on unless stonith-enabled says otherwise. */
 export function stonithEnabled(cib: Cib): boolean {
   const value = cib.properties['stonith-enabled'];
-  return value === undefined || /^(true|yes|on|1|y)$/i.test(value);
+  return value === undefined || isTrue(value);
 }
 
 /**
@@ -151,7 +223,7 @@ export function fenceDevicesFor(cib: Cib, node: string): string[] {
   if (levels.length > 0) return [...new Set(levels.flatMap((l) => l.devices))];
   const covering: string[] = [];
   for (const device of cib.fenceDevices) {
-    if (device.targetRole?.toLowerCase() === 'stopped') continue;
+    if (device.meta['target-role']?.toLowerCase() === 'stopped') continue;
     const check = device.params['pcmk_host_check'];
     const list = device.params['pcmk_host_list'];
     const map = device.params['pcmk_host_map'];

@@ -2,6 +2,7 @@ import type { RunResult, Runner } from '../exec/run.js';
 import { parseCib, type Cib } from './cib.js';
 import { parseCorosyncNodelist } from './corosync.js';
 import { parseCrmMon, type CrmMon } from './crm-mon.js';
+import { firstLine } from '../common/text.js';
 
 const TOOL_TIMEOUT_MS = 15_000;
 
@@ -72,4 +73,3 @@ export async function resolveAddresses(runner: Runner, nodes: readonly string[],
   return addresses;
 }
 
-const firstLine = (text: string) => text.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';

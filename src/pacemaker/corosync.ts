@@ -1,3 +1,4 @@
+import { quoteValue } from '../ocf/log.js';
 /**
  * Node addresses from `corosync-cmapctl -b nodelist.node` lines such as
  * `nodelist.node.0.ring0_addr (str) = 10.20.0.11` and `nodelist.node.0.name (str) = node1`.
@@ -28,7 +29,7 @@ export function parseHostFlags(flags: readonly string[]): Map<string, string> {
   const hosts = new Map<string, string>();
   for (const flag of flags) {
     const match = /^([^=\s]+)=([^=\s]+)$/.exec(flag);
-    if (!match) throw new Error(`--host ${flag}: expected node=address`);
+    if (!match) throw new Error(`--host ${quoteValue(flag)}: expected node=address`);
     hosts.set(match[1]!, match[2]!);
   }
   return hosts;

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import type { ParameterSpec } from '../ocf/metadata.js';
+import { absolutePath, oneOf, type ParameterDeclaration } from '../ocf/parameter-schema.js';
 
 export const REJOIN_POLICIES = ['rewind', 'reclone', 'manual'] as const;
 export type RejoinPolicy = (typeof REJOIN_POLICIES)[number];
@@ -15,6 +15,7 @@ export const REJOIN_PARAMETERS = [
     options: REJOIN_POLICIES,
     default: 'rewind',
     reloadable: true,
+    schema: oneOf(REJOIN_POLICIES),
   },
   {
     name: 'rewind_archive_dir',
@@ -23,6 +24,7 @@ export const REJOIN_PARAMETERS = [
     type: 'string',
     default: '/var/lib/pgha/rewind-archive',
     reloadable: true,
+    schema: absolutePath,
   },
   {
     name: 'rewind_archive_max_mb',
@@ -31,14 +33,9 @@ export const REJOIN_PARAMETERS = [
     type: 'integer',
     default: '1024',
     reloadable: true,
+    schema: (name) => z.string().check(z.regex(/^\d{1,7}$/, { error: `${name} must be a whole number of MB` })),
   },
-] as const satisfies readonly ParameterSpec[];
-
-export const REJOIN_RAW_PARAMS = {
-  rejoin: z.enum(REJOIN_POLICIES, { error: 'rejoin must be rewind, reclone or manual' }),
-  rewind_archive_dir: z.string().check(z.refine((v) => v.startsWith('/'), { error: 'rewind_archive_dir must be an absolute path' })),
-  rewind_archive_max_mb: z.string().check(z.regex(/^\d{1,7}$/, { error: 'rewind_archive_max_mb must be a whole number of MB' })),
-};
+] as const satisfies readonly ParameterDeclaration[];
 
 export interface RejoinParams {
   policy: RejoinPolicy;

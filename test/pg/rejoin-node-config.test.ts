@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { appendFile, chown, mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, chown, link, mkdir, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OCF } from '../../src/ocf/exit-codes.js';
 import { runAgent } from './helpers/agent.js';
@@ -124,4 +124,29 @@ describe(`rewind keeps the node's own configuration (real PostgreSQL ${PG_MAJOR}
     assert.doesNotMatch(refused.stderr, /pg_rewind|rejoined/);
     assert.equal(await digest(node1.datadir), before, 'nothing changed');
   });
+
+  for (const plant of ['symbolic', 'hard'] as const) {
+    it(`a rewind never reads or writes through a ${plant} link planted in the node's configuration: root's file stays as it was`, async () => {
+      const { pair, act } = await includeLayoutPair(plant === 'symbolic' ? 55506 : 55508);
+      const { primary: node1, standby: node2 } = pair;
+      await failoverWithLostWrites(act, node1, node2, true);
+      // What the postgres user (or COPY ... TO PROGRAM) could leave before root's rewind: the
+      // node's ALTER SYSTEM file and an included file made links to a root-owned file.
+      const rootFile = join(pair.base, `root-owned-${plant}`);
+      await writeFile(rootFile, '# root\'s own file, valid as configuration\n');
+      await chmod(rootFile, 0o644);
+      for (const name of ['postgresql.auto.conf', 'node.conf']) {
+        await rm(join(node1.datadir, name));
+        await (plant === 'symbolic' ? symlink(rootFile, join(node1.datadir, name)) : link(rootFile, join(node1.datadir, name)));
+      }
+      const before = { text: await readFile(rootFile, 'utf8'), info: await stat(rootFile) };
+      const result = await act('start', node1);
+      const after = { text: await readFile(rootFile, 'utf8'), info: await stat(rootFile) };
+      assert.equal(after.text, before.text, "root's file keeps its content");
+      assert.deepEqual([after.info.uid, after.info.gid, after.info.mode, after.info.nlink], [0, 0, before.info.mode, before.info.nlink], "root's file keeps its owner and mode");
+      // Refused, naming the file: by pgha (a hard link) or by pg_rewind, which runs as the postgres user (a symbolic link).
+      assert.equal(result.code, OCF.ERR_GENERIC, result.stderr);
+      assert.match(result.reason ?? '', plant === 'hard' ? /refusing to touch .*(node\.conf|postgresql\.auto\.conf) as root: it has 3 hard links/ : /"(postgresql\.auto\.conf|node\.conf)" is of different type/);
+    });
+  }
 });

@@ -1,15 +1,12 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { createInterface } from 'node:readline/promises';
 import { DrillFailed, formatDrill, runFenceDrill } from '../../fence/drill/fence-drill.js';
 import { gatherModel, SourceUnavailable } from '../../fence/verify/gather.js';
 import { formatReport, verifyCluster } from '../../fence/verify/verify-cluster.js';
 import { CliError, EXIT, rethrowClusterToolError } from '../errors.js';
+import { nodeName, secondsBetween } from '../option-values.js';
 
-const seconds = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a whole number of seconds, got "${value}"`);
-  return n;
-};
+const seconds = secondsBetween(1, 86_400, true);
 
 function makeVerifyCommand(): Command {
   return new Command('verify')
@@ -46,7 +43,7 @@ async function confirm(node: string): Promise<boolean> {
 function makeDrillCommand(): Command {
   return new Command('drill')
     .description('fence NODE through Pacemaker and time it: fencing confirmed, node online again, PostgreSQL back on it')
-    .argument('<node>', 'the node to fence')
+    .argument('<node>', 'the node to fence', nodeName)
     .option('-y, --yes', 'do not ask for confirmation')
     .addOption(new Option('--fence-timeout <seconds>', 'stonith_admin timeout').argParser(seconds).default(120))
     .addOption(new Option('--online-timeout <seconds>', 'how long to wait for the node to rejoin').argParser(seconds).default(300))

@@ -64,7 +64,7 @@ export function makeLabCommand(): Command {
   lab
     .command('exec')
     .description('run a command inside a node (its network, mount and UTS namespaces)')
-    .argument('<node>')
+    .argument('<node>', 'a lab node: node1, node2, ...', labNode)
     .argument('<command...>')
     .action(async (node: string, argv: string[]) => {
       requireRoot();
@@ -77,7 +77,7 @@ export function makeLabCommand(): Command {
   lab
     .command('rebuild')
     .description('re-clone a powered-off node from the primary as a fresh standby, then boot it (e.g. a fenced ex-primary)')
-    .argument('<node>')
+    .argument('<node>', 'a lab node: node1, node2, ...', labNode)
     .action(async (node: string) => {
       requireRoot();
       await rebuildStandby(node, log).catch(fail);
@@ -92,13 +92,18 @@ export function makeLabCommand(): Command {
     lab
       .command(name)
       .description(description)
-      .argument('<node>')
+      .argument('<node>', 'a lab node: node1, node2, ...', labNode)
       .action(async (node: string) => {
         requireRoot();
         await action(node).catch(fail);
       });
   }
   return lab;
+}
+
+function labNode(value: string): string {
+  if (!new RegExp(`^node[1-${MAX_NODES}]$`).test(value)) throw new InvalidArgumentError(`expected a lab node name, node1 to node${MAX_NODES}`);
+  return value;
 }
 
 function parseNodes(value: string): number {

@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { createInterface } from 'node:readline/promises';
@@ -9,6 +9,7 @@ import { makeLogger } from '../../ocf/log.js';
 import { operatorRejoin, Refusal } from './operator.js';
 import { operatorParams, resourceParameters } from './operator-params.js';
 import { CliError, EXIT } from '../errors.js';
+import { secondsBetween } from '../option-values.js';
 
 interface RejoinFlags {
   resource?: string;
@@ -26,11 +27,7 @@ interface RejoinFlags {
   timeout: number;
 }
 
-const seconds = (value: string) => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 1 || n > 86_400) throw new InvalidArgumentError('expected seconds between 1 and 86400');
-  return n;
-};
+const seconds = secondsBetween(1, 86_400);
 
 /**
  * A password in argv is readable by every local user (ps, /proc/<pid>/cmdline): refused, with where to put it instead.

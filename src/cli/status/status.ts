@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { sleep } from '../../exec/deadline.js';
 import { run } from '../../exec/run.js';
 import { parseHostFlags } from '../../pacemaker/corosync.js';
@@ -6,6 +6,7 @@ import { probePostgres } from '../../pg/pg-probe.js';
 import { takeSnapshot, type GatherOptions } from './status-gather.js';
 import { formatStatus } from './status-format.js';
 import { CliError, EXIT } from '../errors.js';
+import { secondsBetween } from '../option-values.js';
 
 /** PostgreSQL connect + query budget per node: an unreachable node must not hold the table up. */
 export const PG_TIMEOUT_MS = 2000;
@@ -33,11 +34,6 @@ export async function statusReport(options: GatherOptions, json: boolean): Promi
   return { text: json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status), reachable: status.nodes.some((n) => n.postgres !== 'unreachable') };
 }
 
-const parseSeconds = (value: string) => {
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds < 0.5 || seconds > 3600) throw new InvalidArgumentError('expected seconds between 0.5 and 3600');
-  return seconds;
-};
 
 export function makeStatusCommand(): Command {
   return new Command('status')
@@ -45,7 +41,7 @@ export function makeStatusCommand(): Command {
     .option('--resource <id>', 'the ocf:pgha:postgresql primitive (default: the only one)')
     .option('--host <node=address>', "reach a node's PostgreSQL at this address (repeatable; default: corosync ring0_addr)", (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--json', 'machine-readable output')
-    .option('--watch [seconds]', 'refresh in place every few seconds (default 2)', parseSeconds)
+    .option('--watch [seconds]', 'refresh in place every few seconds (default 2)', secondsBetween(0.5, 3600))
     .exitOverride()
     .action(async (flags: StatusFlags) => {
       const options = gatherOptions(flags);

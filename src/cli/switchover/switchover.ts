@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { run } from '../../exec/run.js';
 import { parseHostFlags } from '../../pacemaker/corosync.js';
 import { isWritable, probePostgres } from '../../pg/pg-probe.js';
@@ -7,6 +7,7 @@ import { checkSwitchover, planPromotes } from './switchover-plan.js';
 import { executeSwitchover, simulateMove, type SwitchoverIo } from './switchover-run.js';
 import { CliError, EXIT } from '../errors.js';
 import { PG_TIMEOUT_MS } from '../status/status.js';
+import { nodeName, nonNegativeInteger, secondsBetween } from '../option-values.js';
 
 export interface SwitchoverFlags {
   to?: string;
@@ -53,21 +54,14 @@ export async function switchoverAction(flags: SwitchoverFlags, gather: GatherOpt
   io.out(`${to} is the primary and ${from} streams from it; ${timing}\n`);
 }
 
-const positive = (what: string, integer: boolean) => (value: string) => {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) {
-    throw new InvalidArgumentError(`expected a non-negative ${integer ? 'integer' : 'number'} (${what})`);
-  }
-  return n;
-};
 
 export function makeSwitchoverCommand(): Command {
   return new Command('switchover')
     .description('move the primary role to a healthy standby: checks, plan (crm_simulate), crm_resource --move --promoted, wait, clear')
-    .option('--to <node>', 'the standby to promote (default: the best candidate)')
+    .option('--to <node>', 'the standby to promote (default: the best candidate)', nodeName)
     .option('--dry-run', 'stop after the checks and the plan')
-    .option('--max-lag <bytes>', 'refuse a target lagging more than this', positive('bytes', true), DEFAULT_MAX_LAG)
-    .option('--timeout <seconds>', 'give up waiting after this long', positive('seconds', false), 120)
+    .option('--max-lag <bytes>', 'refuse a target lagging more than this', nonNegativeInteger('bytes'), DEFAULT_MAX_LAG)
+    .option('--timeout <seconds>', 'give up waiting after this long', secondsBetween(1, 86_400), 120)
     .option('--resource <id>', 'the ocf:pgha:postgresql primitive (default: the only one)')
     .option('--host <node=address>', "reach a node's PostgreSQL at this address (repeatable)", (v: string, all: string[]) => [...all, v], [] as string[])
     .exitOverride()

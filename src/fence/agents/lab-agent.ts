@@ -1,13 +1,12 @@
 import { defineFenceAgent } from '../fence-agent.js';
 import { makeLabDriver, type LabPower } from './lab-driver.js';
+import { PGHA_VERSION } from '../../common/version.js';
 
-declare const __PGHA_VERSION__: string | undefined;
-const VERSION = typeof __PGHA_VERSION__ === 'string' ? __PGHA_VERSION__ : '0.1.0';
 
 /** fence_pgha_lab: powers the nodes of the pgha namespace lab off and on. */
 export function makeLabAgent(power: LabPower) {
   return defineFenceAgent({
-    version: VERSION,
+    version: PGHA_VERSION,
     docs: {
       name: 'fence_pgha_lab',
       shortdesc: 'Fence agent for the pgha lab cluster (network namespaces on one host)',

@@ -1,40 +1,11 @@
+import type { CibFenceDevice, CibFencingLevel, CibLocation, CibResource } from '../../pacemaker/cib.js';
+
 /** What `pgha fence verify` knows about a cluster: the parts of the CIB, corosync and sbd settings that fencing depends on. */
-export interface FenceDevice {
-  id: string;
-  agent: string;
-  params: Record<string, string>;
-  meta: Record<string, string>;
-}
-
-export interface LocationConstraint {
-  id: string;
-  rsc?: string;
-  rscPattern?: string;
-  node?: string;
-  /** "INFINITY", "-INFINITY" or a number, as written. */
-  score?: string;
-  /** The constraint uses rules, which verify does not evaluate. */
-  hasRule: boolean;
-}
-
-export interface FencingLevel {
-  id: string;
-  index: number;
-  devices: string[];
-  target?: string;
-  targetPattern?: string;
-  targetAttribute?: string;
-  targetValue?: string;
-}
-
-export interface ResourceInfo {
-  id: string;
-  /** class:provider:type for primitives; "clone", "group" or "bundle" for containers. */
-  kind: string;
-  meta: Record<string, string>;
-  /** The primitive ids inside a container. */
-  children: string[];
-}
+/** The CIB's parts, as src/pacemaker/cib.ts parses them. */
+export type FenceDevice = CibFenceDevice;
+export type FencingLevel = CibFencingLevel;
+export type LocationConstraint = CibLocation;
+export type ResourceInfo = CibResource;
 
 export interface CorosyncSettings {
   nodes: string[];

@@ -1,4 +1,5 @@
 import type { CorosyncSettings, SbdSettings } from './cluster-model.js';
+import { isTrue } from '../../common/text.js';
 
 /** corosync.conf as flat cmap-style keys: `quorum.two_node`, `nodelist.node.0.name`, ... */
 export function flattenCorosyncConf(text: string): Record<string, string> {
@@ -44,7 +45,7 @@ export function flattenCmapctl(text: string): Record<string, string> {
   return flat;
 }
 
-const flag = (value: string | undefined): boolean | undefined => (value === undefined ? undefined : /^(1|yes|on|true)$/i.test(value.trim()));
+const flag = (value: string | undefined): boolean | undefined => (value === undefined ? undefined : isTrue(value));
 
 export function corosyncSettings(flat: Record<string, string>, source: string): CorosyncSettings {
   const nodes = Object.entries(flat)

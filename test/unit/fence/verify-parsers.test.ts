@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { checkStonithEnabled } from '../../../src/fence/verify/checks/cluster-properties.ts';
 import { checkSbd } from '../../../src/fence/verify/checks/sbd.ts';
 import { checkTopology, pcsLevelTarget } from '../../../src/fence/verify/checks/topology.ts';
-import { withFencingAliases } from '../../../src/fence/verify/parse-cib.ts';
+import { withFencingAliases } from '../../../src/pacemaker/cib.ts';
 import type { ClusterModel, FenceDevice } from '../../../src/fence/verify/cluster-model.ts';
 import { devicePlacement, deviceTargets, parseHostMap } from '../../../src/fence/verify/device-reach.ts';
 import { parseDurationMs } from '../../../src/fence/verify/duration.ts';

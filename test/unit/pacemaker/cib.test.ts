@@ -7,7 +7,7 @@ import { fixture } from './fixtures.js';
 
 test('the pgha resource, its clone and instance attributes; nodes; properties', async () => {
   const cib = await parseCib(fixture('healthy.cib.xml'));
-  assert.deepEqual(cib.nodes, [{ id: '1', uname: 'node1' }, { id: '2', uname: 'node2' }, { id: '3', uname: 'node3' }]);
+  assert.deepEqual(cib.nodes, ['1', '2', '3'].map((id) => ({ id, uname: `node${id}`, type: 'member' })));
   const resource = findPgResource(cib);
   assert.equal(resource.primitiveId, 'pgsqld');
   assert.equal(resource.cloneId, 'pgsqld-clone');
@@ -39,9 +39,9 @@ test('fence device covering a node: host lists, host maps, topology, dynamic dev
   const custom: Cib = {
     ...cib,
     fenceDevices: [
-      { id: 'ipmi', agent: 'fence_ipmilan', params: { pcmk_host_map: 'node1:10.0.0.1;node2:10.0.0.2' } },
-      { id: 'sbd', agent: 'fence_sbd', params: {} },
-      { id: 'off', agent: 'fence_dummy', params: { pcmk_host_list: 'node1' }, targetRole: 'Stopped' },
+      { id: 'ipmi', agent: 'fence_ipmilan', params: { pcmk_host_map: 'node1:10.0.0.1;node2:10.0.0.2' }, meta: {} },
+      { id: 'sbd', agent: 'fence_sbd', params: {}, meta: {} },
+      { id: 'off', agent: 'fence_dummy', params: { pcmk_host_list: 'node1' }, meta: { 'target-role': 'Stopped' } },
     ],
     fencingLevels: [],
   };
@@ -50,9 +50,9 @@ test('fence device covering a node: host lists, host maps, topology, dynamic dev
   const topology: Cib = {
     ...custom,
     fencingLevels: [
-      { index: 2, target: 'node1', devices: ['pdu'] },
-      { index: 1, target: 'node1', devices: ['ipmi'] },
-      { index: 1, targetPattern: '^node[23]$', devices: ['kdump', 'ipmi'] },
+      { id: 'l2', index: 2, target: 'node1', devices: ['pdu'] },
+      { id: 'l1', index: 1, target: 'node1', devices: ['ipmi'] },
+      { id: 'l3', index: 1, targetPattern: '^node[23]$', devices: ['kdump', 'ipmi'] },
     ],
   };
   assert.deepEqual(fenceDevicesFor(topology, 'node1'), ['ipmi', 'pdu']);
@@ -86,5 +86,14 @@ test('corosync nodelist and --host flags', () => {
   ].join('\n'));
   assert.deepEqual([...addresses], [['node1', '10.20.0.11'], ['10.20.0.12', '10.20.0.12']]);
   assert.deepEqual([...parseHostFlags(['node1=127.0.0.1', 'node2=db2.example'])], [['node1', '127.0.0.1'], ['node2', 'db2.example']]);
-  assert.throws(() => parseHostFlags(['node1']), /--host node1: expected node=address/);
+  assert.throws(() => parseHostFlags(['node1']), /--host "node1": expected node=address/);
+});
+
+test("Pacemaker 3.0.2's fencing-enabled is read as stonith-enabled; remote nodes are typed", async () => {
+  const cib = await parseCib(
+    '<cib><configuration><crm_config><cluster_property_set id="o"><nvpair id="f" name="fencing-enabled" value="false"/></cluster_property_set></crm_config>' +
+      '<nodes><node id="1" uname="node1"/><node id="r1" uname="remote1" type="remote"/></nodes><resources/><constraints/></configuration><status/></cib>',
+  );
+  assert.equal(stonithEnabled(cib), false);
+  assert.deepEqual(cib.nodes.map((n) => `${n.uname}:${n.type}`), ['node1:member', 'remote1:remote']);
 });
