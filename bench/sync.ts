@@ -100,7 +100,7 @@ Primary node crash (powered off, fenced) under the lab writer, ${runs} runs per 
 |---|---|---|---|
 ${crashRows.join('\n')}
 
-With \`off\` a crash may lose what the old primary acknowledged just before it died (the lab's standbys sit on the same machine, so that window is a few milliseconds and often empty); with \`quorum\` promotion is restricted to the published synchronous set and no acknowledged row can be lost. The cluster test \`test/cluster/sync.test.ts\` repeats the quorum crash five times and asserts zero lost rows each time.
+With \`off\` a crash may lose what the old primary acknowledged just before it died (the lab's standbys sit on the same machine, so that window is a few milliseconds and often empty); with \`quorum\` promotion is restricted to the published synchronous set and no acknowledged row can be lost. The cluster test \`test/cluster/sync.test.ts\` repeats the quorum crash (three times in CI, \`PGHA_SYNC_CRASHES=5\` for five) and asserts zero lost rows each time.
 
 Rerun: \`node --import tsx bench/sync.ts --runs 3\` (as root; it builds a pgha lab and removes it at the end).`,
 );

@@ -27,10 +27,14 @@ describe('synchronous replication managed by the agent (lab)', { timeout: 15 * 6
   before(async () => bringLabUp(3), { timeout: 6 * 60_000 });
   after(async () => bringLabDown(), { timeout: 60_000 });
 
-  it('quorum: the primary node crashes mid-load five times, no acknowledged row is ever missing', { timeout: 8 * 60_000 }, async () => {
+  // CI's counts keep the suite within its time budget; bench/ and issue 15 run more (PGHA_SYNC_CRASHES=5, PGHA_SYNC_RUNS=5).
+  const CRASHES = Number(process.env.PGHA_SYNC_CRASHES ?? 3);
+  const RUNS = Number(process.env.PGHA_SYNC_RUNS ?? 1);
+
+  it(`quorum: the primary node crashes mid-load ${CRASHES} times, no acknowledged row is ever missing`, { timeout: (CRASHES + 3) * 60_000 }, async () => {
     await restoreHealthy();
     await setSyncMode('quorum', 1);
-    for (let run = 1; run <= 5; run++) {
+    for (let run = 1; run <= CRASHES; run++) {
       const r = await crashPrimaryUnderLoad(`sync quorum crash ${run}`, 2_000);
       assert.deepEqual(r.missing.map((e) => e.n), [], `run ${run}: every acknowledged row is on the new primary ${r.primaryAfter}`);
       assert.ok(acknowledgedJustBefore(r), `run ${run}: writes were acknowledged in the second before the crash, where a loss would be`);
@@ -67,8 +71,6 @@ describe('synchronous replication managed by the agent (lab)', { timeout: 15 * 6
       return waitForNewPrimary(crashed);
     },
   };
-  // Two runs each in CI; PGHA_SYNC_RUNS=5 for issue 15's five (see docs/benchmarks.md).
-  const RUNS = Number(process.env.PGHA_SYNC_RUNS ?? 2);
   for (const [how, makePrimary] of Object.entries(NEW_PRIMARY)) {
     it(`quorum: the primary crashes as soon as it has taken writes after ${how}: no acknowledged row is missing`, { timeout: RUNS * 3 * 60_000 }, async () => {
       for (let run = 1; run <= RUNS; run++) {
@@ -196,11 +198,11 @@ describe('synchronous replication managed by the agent (lab)', { timeout: 15 * 6
     await setSyncMode('off', 1);
   });
 
-  it('off (asynchronous): the same primary crash under load, reporting the acknowledged rows lost', { timeout: 6 * 60_000 }, async () => {
+  it('off (asynchronous): the same primary crash under load, reporting the acknowledged rows lost', { timeout: (CRASHES + 3) * 60_000 }, async () => {
     await restoreHealthy();
     await setSyncMode('off', 1);
     const lost: number[] = [];
-    for (let run = 1; run <= 3; run++) {
+    for (let run = 1; run <= CRASHES; run++) {
       const r = await crashPrimaryUnderLoad(`sync off crash ${run}`, 2_000);
       lost.push(r.missing.length);
       assert.deepEqual(lostOutsideWindow(r, 1_000), [], 'asynchronous replication loses at most what was acknowledged just before the crash');
