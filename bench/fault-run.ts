@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { ACTIONS } from '../src/agent/metadata.js';
 import { clearMove, movePromoted, rowsOnNode } from '../src/lab/cluster-ops.js';
 import { runInNodeChecked } from '../src/lab/node-exec.js';
-import { clusterStatus, waitFenced, waitForCluster } from '../src/lab/cluster-query.js';
+import { clusterView, waitFenced, waitForCluster } from '../src/lab/cluster-watch.js';
 import { killPostmaster } from '../src/lab/faults.js';
 import { labNodes, labPowerOff, labPowerOn, labPowerStatus } from '../src/lab/power.js';
 import { rebuildStandby } from '../src/lab/rebuild.js';
@@ -57,7 +57,7 @@ export async function usePafIntervals(): Promise<void> {
 /** Makes `wanted` (the DC, or any other node) the primary before a crash, by a switchover. */
 async function arrangePrimary(scenario: Scenario, primary: string): Promise<string> {
   if (scenario !== 'node-crash-dc' && scenario !== 'node-crash-other-dc') return primary;
-  const dc = (await clusterStatus())?.dc;
+  const dc = (await clusterView())?.dc;
   if (!dc) throw new Error('no DC');
   const wanted = scenario === 'node-crash-dc' ? dc : (await labNodes()).find((n) => n !== dc)!;
   if ((scenario === 'node-crash-dc') === (primary === dc)) return primary;
@@ -135,7 +135,7 @@ export async function runFault(agent: AgentChoice, scenario: Scenario, label: st
   try {
     await writer.waitForSuccesses(20, 30_000);
     await sleep(Math.floor(Math.random() * promotedIntervalMs(agent, profile)));
-    const dcLost = isNodeCrash(scenario) && (await clusterStatus())?.dc === primary;
+    const dcLost = isNodeCrash(scenario) && (await clusterView())?.dc === primary;
     const faultAt = Date.now();
     let bootedAgain: Promise<void> = Promise.resolve();
     if (scenario === 'kill-primary') await killPostmaster(primary);

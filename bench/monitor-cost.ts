@@ -13,7 +13,7 @@
  * exists for the duration of the run.
  */
 import { parseArgs } from 'node:util';
-import { clusterStatus } from '../src/lab/cluster-query.js';
+import { clusterView } from '../src/lab/cluster-watch.js';
 import { SERVICE_ENV } from '../src/lab/launcher.js';
 import { runInNode } from '../src/lab/node-exec.js';
 import { labPostgres } from '../src/lab/lab-postgres.js';
@@ -91,14 +91,14 @@ async function cleanup(node: string): Promise<void> {
   await runInNode(node, ['cibadmin', '--delete', '--xml-text', '<primitive id="bench-paf"/>']);
   for (const { instance } of Object.values(AGENTS)) {
     for (const lifetime of ['reboot', 'forever']) {
-      for (const target of (await clusterStatus())?.online ?? []) {
+      for (const target of (await clusterView())?.online ?? []) {
         await runInNode(node, ['crm_attribute', '--lifetime', lifetime, '--name', `master-${instance}`, '--delete', '--node', target]);
       }
     }
   }
 }
 
-const status = await clusterStatus();
+const status = await clusterView();
 if (!status) throw new Error('no lab cluster is running: pgha lab up first');
 const primary = status.promoted[0];
 const standby = status.unpromoted[0];

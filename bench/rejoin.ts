@@ -11,7 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import { RESOURCE } from '../src/lab/cib-commands.js';
-import { waitForStreaming } from '../src/lab/cluster-query.js';
+import { waitForStreaming } from '../src/lab/cluster-watch.js';
 import { labNodes, labPowerOn } from '../src/lab/power.js';
 import { bringLabDown, bringLabUp, currentPrimary, log, restoreHealthy } from '../test/cluster/harness.js';
 import { divergeAndCrash } from '../test/cluster/divergence.js';

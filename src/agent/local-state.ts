@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { writeFileSafely } from '../fs/safe-file.js';
 import { instanceFileName } from '../ocf/environment.js';
-import type { PendingRedirect } from '../pacemaker/redirect-residue.js';
+import type { PendingRedirect } from '../election/redirect-residue.js';
 import type { NotStreaming } from '../rejoin/divergence.js';
 
 /**

@@ -1,6 +1,6 @@
 import { run } from '../exec/run.js';
 import { failuresOf, parseCrmMon, rolesByNode, type CrmMon } from '../pacemaker/crm-mon.js';
-import { decideResidue, isRedirectResidue, type ResidueDecision, type PendingRedirect } from '../pacemaker/redirect-residue.js';
+import { decideResidue, isRedirectResidue, type ResidueDecision, type PendingRedirect } from '../election/redirect-residue.js';
 import type { AgentContext } from './context.js';
 import type { LocalState } from './local-state.js';
 

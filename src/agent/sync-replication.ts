@@ -14,7 +14,7 @@ import {
   planSyncStep,
   type PublishedSet,
   type SyncSet,
-} from '../sync/plan.js';
+} from '../sync/synchronous-set.js';
 import { readAgentMark, setStandbyNames } from '../sync/standby-names.js';
 import type { AgentContext } from './context.js';
 import { updateLocalState, type LocalState } from './local-state.js';

@@ -1,4 +1,4 @@
-import { ClusterToolError, type ClusterToolFailure } from '../pacemaker/cluster-query.js';
+import { ClusterToolError, type ClusterToolFailure } from '../pacemaker/cluster-tools.js';
 
 /** An expected failure of a CLI command: printed as one line, no stack trace. */
 export class CliError extends Error {

@@ -1,6 +1,6 @@
 import { pollUntil, Deadline } from '../exec/deadline.js';
 import { run } from '../exec/run.js';
-import { crmMonText, waitForCluster } from './cluster-query.js';
+import { crmMonText, waitForCluster } from './cluster-watch.js';
 import { CLIENT_NETNS, PG_PORT, VIP } from './layout.js';
 import { labUp } from './lab-up.js';
 import { labPowerOff } from './power.js';

@@ -1,4 +1,4 @@
-import { crmMonText } from './cluster-query.js';
+import { crmMonText } from './cluster-watch.js';
 import { labPowerStatus } from './power.js';
 import { readLabState } from './state.js';
 import { nodeLinkUp } from './network.js';

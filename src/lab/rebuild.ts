@@ -11,7 +11,7 @@ import { LAB_USER } from './pg-config.js';
 import { labPowerStatus } from './power.js';
 import { findLabNode } from './state.js';
 import { CLONE } from './cib-commands.js';
-import { waitForCluster } from './cluster-query.js';
+import { waitForCluster } from './cluster-watch.js';
 
 /**
  * Brings a powered-off node back as a fresh standby: its PGDATA is re-cloned

@@ -1,6 +1,6 @@
 import { run } from '../exec/run.js';
 import type { Cib } from '../pacemaker/cib.js';
-import { formatPublishedSet, parsePublishedSet, type PublishedSet, type SyncSet } from './plan.js';
+import { formatPublishedSet, parsePublishedSet, type PublishedSet, type SyncSet } from './synchronous-set.js';
 
 /**
  * The published synchronous set lives in the CIB as a cluster property: it

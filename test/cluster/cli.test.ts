@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { inRecovery, sqlOnNode } from '../../src/lab/cluster-ops.js';
-import { clusterStatus } from '../../src/lab/cluster-query.js';
+import { clusterView } from '../../src/lab/cluster-watch.js';
 import { CLONE, VIP_RESOURCE } from '../../src/lab/cib-commands.js';
 import { pauseWalReceiver } from '../../src/lab/faults.js';
 import { runInNode, runInNodeChecked } from '../../src/lab/node-exec.js';
@@ -22,7 +22,7 @@ describe(`pgha status / switchover / configure on the lab (agent ${LAB_AGENT})`,
       const result = await pghaInNode(asker, ['status', '--json'], 30_000);
       assert.equal(result.exitCode, 0, result.stderr);
       const status = JSON.parse(result.stdout) as ClusterStatus;
-      const lab = (await clusterStatus(asker))!;
+      const lab = (await clusterView(asker))!;
       assert.deepEqual(status.nodes.filter((n) => n.role === 'Promoted').map((n) => n.node), lab.promoted);
       assert.deepEqual(status.nodes.filter((n) => n.role === 'Unpromoted').map((n) => n.node).sort(), [...lab.unpromoted].sort());
       for (const row of status.nodes) {
@@ -115,7 +115,7 @@ describe(`pgha status / switchover / configure on the lab (agent ${LAB_AGENT})`,
 
 async function waitStopped(asker: string, node: string): Promise<void> {
   await waitFor(`${CLONE} stopped on ${node}`, 120_000, async () => {
-    const status = await clusterStatus(asker);
+    const status = await clusterView(asker);
     return status !== undefined && !status.unpromoted.includes(node) && !status.promoted.includes(node);
   }, 1_000);
 }

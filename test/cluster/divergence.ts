@@ -1,5 +1,5 @@
 import { sqlOnNode } from '../../src/lab/cluster-ops.js';
-import { waitForNewPrimary, waitForStreaming } from '../../src/lab/cluster-query.js';
+import { waitForNewPrimary, waitForStreaming } from '../../src/lab/cluster-watch.js';
 import { blockReplication } from '../../src/lab/faults.js';
 import { labNodes, labPowerOff } from '../../src/lab/power.js';
 import { log } from './harness.js';

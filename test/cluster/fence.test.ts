@@ -13,7 +13,7 @@ import { labPostgres } from '../../src/lab/lab-postgres.js';
 import { bringLabDown, bringLabUp, currentPrimary, labMonitor, log, pghaInNode, restoreHealthy, setSyncMode, sleep, stopLabMonitor, waitFor } from './harness.js';
 import { partitionNode } from '../../src/lab/faults.js';
 import { lostOutsideWindow, runWithWriter } from './scenario.js';
-import { clusterStatus, waitForNewPrimary } from '../../src/lab/cluster-query.js';
+import { clusterView, waitForNewPrimary } from '../../src/lab/cluster-watch.js';
 import { setFenceDeviceFault } from '../../src/lab/fence-device.js';
 
 /** fence_pgha_lab under the real pacemaker-fenced, and pgha fence verify on the lab's configuration. */
@@ -141,7 +141,7 @@ describe('fencing in the lab', { timeout: 25 * 60_000 }, () => {
             await waitFor(`a failed fencing of ${primary}`, 90_000, async () => (await failedFencings(primary, at)) > 0, 1_000);
             await sleep(5_000);
             // Pacemaker still shows the unclean node's instance promoted: it cannot know it stopped.
-            const meanwhile = await clusterStatus(await survivorOf(primary));
+            const meanwhile = await clusterView(await survivorOf(primary));
             assert.ok(!meanwhile?.promoted.some((n) => n !== primary), `nobody else is promoted while ${primary} cannot be fenced: ${JSON.stringify(meanwhile)}`);
             assert.ok(meanwhile?.unclean.includes(primary), `${primary} is unclean, waiting for fencing`);
             repairedAt = Date.now();
@@ -176,7 +176,7 @@ describe('fencing in the lab', { timeout: 25 * 60_000 }, () => {
           const at = Date.now();
           await partitionNode(primary);
           await waitFor(`a failed fencing of ${primary}`, 120_000, async () => (await failedFencings(primary, at)) > 0, 1_000);
-          const meanwhile = await clusterStatus(await survivorOf(primary));
+          const meanwhile = await clusterView(await survivorOf(primary));
           assert.ok(!meanwhile?.promoted.some((n) => n !== primary), `the majority promotes nobody while ${primary} is not fenced: ${JSON.stringify(meanwhile)}`);
           const lastAck = labMonitor().tokens(at).filter((t) => t.start >= at).at(-1);
           log(`partition: ${primary}'s last direct write acknowledged ${lastAck ? lastAck.end - at : 'never'} ms after the partition`);

@@ -1,8 +1,8 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AgentChoice } from '../../src/lab/cib-commands.js';
-import { clusterStatus, crmMonText, waitForCluster, waitForStreaming } from '../../src/lab/cluster-query.js';
-import { isHealthy, standbysPromotable, type ClusterStatus } from '../../src/lab/cluster-status.js';
+import { clusterView, crmMonText, waitForCluster, waitForStreaming } from '../../src/lab/cluster-watch.js';
+import { isHealthy, standbysPromotable, type ClusterView } from '../../src/lab/cluster-view.js';
 import { clearPacketFilters, restoreNodeNetwork } from '../../src/lab/faults.js';
 import { labDown } from '../../src/lab/lab-down.js';
 import { labUp } from '../../src/lab/lab-up.js';
@@ -85,7 +85,7 @@ export async function bringLabDown(): Promise<void> {
 }
 
 /** Waits until one primary holds the VIP and every node is a healthy standby; returns the primary. */
-export async function waitHealthy(timeoutMs: number, expectedPrimary?: string): Promise<ClusterStatus> {
+export async function waitHealthy(timeoutMs: number, expectedPrimary?: string): Promise<ClusterView> {
   const nodes = await labNodes();
   const end = Date.now() + timeoutMs;
   const status = await waitForCluster(`a healthy cluster${expectedPrimary ? ` with ${expectedPrimary} primary` : ''}, standbys promotable`, timeoutMs, (s) =>
@@ -117,7 +117,7 @@ export const HEAL_MS = 150_000;
  * healthy, failed operations are cleared from the history, so the next
  * scenario starts from none.
  */
-export async function restoreHealthy(timeoutMs = HEAL_MS): Promise<ClusterStatus> {
+export async function restoreHealthy(timeoutMs = HEAL_MS): Promise<ClusterView> {
   for (const node of await labNodes()) {
     if (!(await nodeLinkUp(await findLabNode(node)))) await restoreNodeNetwork(node);
     if ((await labPowerStatus(node)) === 'off') {
@@ -154,7 +154,7 @@ export async function waitFor(what: string, timeoutMs: number, probe: () => Prom
 
 /** Where to change the configuration from: the primary's node, or any online one (a test may be mending a broken cluster). */
 async function configurationNode(): Promise<string> {
-  const status = await clusterStatus();
+  const status = await clusterView();
   return status?.promoted[0] ?? status?.online[0] ?? (await labNodes())[0]!;
 }
 

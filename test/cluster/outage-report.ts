@@ -1,5 +1,5 @@
 import { run } from '../../src/exec/run.js';
-import { clusterStatus } from '../../src/lab/cluster-query.js';
+import { clusterView } from '../../src/lab/cluster-watch.js';
 import { CLIENT_NETNS, VIP } from '../../src/lab/layout.js';
 import { pacemakerLogLines } from '../../src/lab/pacemaker-log.js';
 import { labNodes } from '../../src/lab/power.js';
@@ -22,7 +22,7 @@ export async function outageReport(events: readonly WriteEvent[], faultAt: numbe
   for (const e of events) if (!e.ok && e.end >= faultAt) errors.set(e.error ?? '?', (errors.get(e.error ?? '?') ?? 0) + 1);
   const sections = [
     `writer errors since the fault: ${JSON.stringify(Object.fromEntries(errors))}`,
-    `cluster: ${JSON.stringify(await clusterStatus().catch((error: unknown) => String(error)))}`,
+    `cluster: ${JSON.stringify(await clusterView().catch((error: unknown) => String(error)))}`,
     `client neighbour for the VIP: ${(await run('ip', ['netns', 'exec', CLIENT_NETNS, 'ip', 'neigh', 'show', VIP], { timeoutMs: 5_000 })).stdout.trim()}`,
   ];
   for (const node of await labNodes()) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { labNodes } from '../../src/lab/power.js';
-import { waitForCluster } from '../../src/lab/cluster-query.js';
+import { waitForCluster } from '../../src/lab/cluster-watch.js';
 import { pacemakerLogLines } from '../../src/lab/pacemaker-log.js';
 import { runInNode, runInNodeChecked } from '../../src/lab/node-exec.js';
 import { CLONE, RESOURCE } from '../../src/lab/cib-commands.js';

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { blockReplication, nodeProcessesMatching } from '../../src/lab/faults.js';
 import { labNodes, labPowerOff } from '../../src/lab/power.js';
-import { waitForCluster, waitForNewPrimary, waitForStreaming } from '../../src/lab/cluster-query.js';
+import { waitForCluster, waitForNewPrimary, waitForStreaming } from '../../src/lab/cluster-watch.js';
 import { pacemakerLogLines } from '../../src/lab/pacemaker-log.js';
 import { runInNodeChecked } from '../../src/lab/node-exec.js';
 import { CLONE, RESOURCE } from '../../src/lab/cib-commands.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { appendFile, chown, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sqlOnNode } from '../../src/lab/cluster-ops.js';
-import { waitForStreaming } from '../../src/lab/cluster-query.js';
+import { waitForStreaming } from '../../src/lab/cluster-watch.js';
 import { labPostgres } from '../../src/lab/lab-postgres.js';
 import { hostPathOf } from '../../src/lab/node-fs.js';
 import { VIP, PG_PORT } from '../../src/lab/layout.js';

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { clearMove, movePromoted, sqlOnNode } from '../../src/lab/cluster-ops.js';
 import { Deadline, pollUntil } from '../../src/exec/deadline.js';
-import { waitForCluster, waitForStreaming } from '../../src/lab/cluster-query.js';
+import { waitForCluster, waitForStreaming } from '../../src/lab/cluster-watch.js';
 import { blockReplication } from '../../src/lab/faults.js';
 import { RESOURCE } from '../../src/lab/cib-commands.js';
 import { runInNodeChecked } from '../../src/lab/node-exec.js';

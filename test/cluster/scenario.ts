@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { receivedLsn, rowsOnNode } from '../../src/lab/cluster-ops.js';
 import { blockReplication } from '../../src/lab/faults.js';
 import { LabWriter, missingAcknowledged, writeOutageMs, type WriteEvent } from '../../src/lab/writer.js';
-import { waitForNewPrimary } from '../../src/lab/cluster-query.js';
+import { waitForNewPrimary } from '../../src/lab/cluster-watch.js';
 import { labPowerOff } from '../../src/lab/power.js';
 import { outageReport } from './outage-report.js';
 import { assertNoViolations, currentPrimary, freshFirstRow, log, missingMonitorTokens, randomDelay, restoreHealthy, sleep } from './harness.js';

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { clearMove, movePromoted, sqlOnNode, streamingStandbys } from '../../src/lab/cluster-ops.js';
-import { clusterStatus, waitFenced, waitForCluster, waitForNewPrimary } from '../../src/lab/cluster-query.js';
+import { clusterView, waitFenced, waitForCluster, waitForNewPrimary } from '../../src/lab/cluster-watch.js';
 import { blockReplication, cutNodeNetwork, killPostmaster, postmasterPid } from '../../src/lab/faults.js';
 import { labNodes, labPowerOff, labPowerOn, labPowerStatus } from '../../src/lab/power.js';
 import { cleanupResource } from '../../src/lab/rebuild.js';
@@ -10,7 +10,7 @@ import { runInNodeChecked } from '../../src/lab/node-exec.js';
 import { pacemakerLogLines } from '../../src/lab/pacemaker-log.js';
 import { processState, STOPPED_BY_SIGNAL } from '../../src/pg/postmaster.js';
 import { parseAttrdQuery } from '../../src/pacemaker/attributes.js';
-import { walPositionAttribute } from '../../src/agent/wal-position.js';
+import { walPositionAttribute } from '../../src/election/wal-position.js';
 import { HEAL_MS, LAB_AGENT, bringLabDown, bringLabUp, currentPrimary, log, randomDelay, restoreHealthy, setOperationOnFail, waitFor, waitHealthy } from './harness.js';
 import { crashPrimaryUnderLoad, lostOutsideWindow, makeLag, runWithWriter } from './scenario.js';
 
@@ -242,7 +242,7 @@ describe(`cluster scenarios (agent ${LAB_AGENT})`, { timeout: 25 * 60_000 }, () 
     // Fenced: no process of the isolated node survives, so it cannot keep a writable primary.
     assert.equal(await labPowerStatus(primary), 'off', 'the isolated primary was fenced');
     assert.deepEqual(lostOutsideWindow(r, 1_000), []);
-    const seen = await clusterStatus();
+    const seen = await clusterView();
     assert.ok(seen?.offline.includes(primary) && !seen.unclean.includes(primary), `the majority sees ${primary} fenced, offline: ${JSON.stringify(seen)}`);
     await restoreHealthy();
   });

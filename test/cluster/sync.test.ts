@@ -4,7 +4,7 @@ import { blockReplication, killPostmaster } from '../../src/lab/faults.js';
 import { labNodes, labPowerOff, labPowerOn } from '../../src/lab/power.js';
 import { LabWriter, missingAcknowledged } from '../../src/lab/writer.js';
 import { clearMove, movePromoted, rowsOnNode, setCloneRole } from '../../src/lab/cluster-ops.js';
-import { waitForCluster, waitForNewPrimary } from '../../src/lab/cluster-query.js';
+import { waitForCluster, waitForNewPrimary } from '../../src/lab/cluster-watch.js';
 import { pacemakerLogLines } from '../../src/lab/pacemaker-log.js';
 import { runInNodeChecked } from '../../src/lab/node-exec.js';
 import { RESOURCE } from '../../src/lab/cib-commands.js';

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { OCF } from '../../src/ocf/exit-codes.js';
 import { readLocalStatus } from '../../src/pg/queries.js';
 import { withConnection } from '../../src/pg/sql.js';
-import { localWalPosition } from '../../src/agent/wal-position.js';
+import { localWalPosition } from '../../src/election/wal-position.js';
 import { runAgent } from './helpers/agent.js';
 import { createPair, type TestInstance, type TestPair } from './helpers/instances.js';
 

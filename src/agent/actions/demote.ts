@@ -3,7 +3,7 @@ import type { AgentContext } from '../context.js';
 import { ensureStandby, settle } from '../ensure-standby.js';
 import { stopInstance, stopTarget } from '../lifecycle.js';
 import { observe } from '../observe.js';
-import { scoreAsStandbyUnlessPromotedNext } from '../scoring.js';
+import { scoreAsStandbyUnlessPromotedNext } from '../election/publish-scores.js';
 
 /**
  * demote: PostgreSQL cannot demote online, so a clean stop then a start as

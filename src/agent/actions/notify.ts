@@ -1,16 +1,13 @@
 import { OCF, type OcfExitCode } from '../../ocf/exit-codes.js';
-import { deletePrivateAttribute, setPrivateAttribute } from '../../pacemaker/attributes.js';
 import { nodesAfterTransition } from '../../ocf/notify.js';
 import type { AgentContext } from '../context.js';
 import { updateLocalState, type LocalState } from '../local-state.js';
-import { formatPublishedPosition, localWalPosition, walPositionAttribute } from '../wal-position.js';
+import { publishWalPosition } from '../election/publish-position.js';
 
 /**
  * notify: never fails (Pacemaker ignores the result) and changes nothing in
  * PostgreSQL. pre-promote publishes this node's WAL position for the
- * election (the promote that reads the positions clears them), and restarts
- * a WAL receiver still trying to reach the lost primary so it finds the new
- * one as soon as the VIP moves; every notification refreshes the node list.
+ * election (publishWalPosition); every notification refreshes the node list.
  * The others run no command: each is a process on every node in a
  * failover's critical path.
  */
@@ -20,20 +17,7 @@ export async function notify(ctx: AgentContext): Promise<OcfExitCode> {
   try {
     const state = await rememberNodes(ctx, n.unames.all.length > 0 ? n.unames.all : [...n.unames.active, ...n.unames.inactive], nodesAfterTransition(n));
     if (n.type === 'pre' && n.operation === 'promote') {
-      const attribute = walPositionAttribute(ctx.env.instance);
-      const [{ observe }, { restartStalledWalReceiver }] = await Promise.all([import('../observe.js'), import('../wal-receiver.js')]);
-      const observation = await observe(ctx);
-      const position = observation.status && (await localWalPosition(observation.status, ctx.params.datadir));
-      if (observation.state === 'standby' && position) {
-        const unreplicated = observation.status?.receiver?.status !== 'streaming' && state.unreplicatedWal === true;
-        const published = formatPublishedPosition(position, unreplicated);
-        await setPrivateAttribute(attribute, published);
-        ctx.log.info(`published WAL position ${published}`);
-        await restartStalledWalReceiver(ctx, observation.status);
-      } else {
-        // A position left from an earlier election must not speak for this node now.
-        await deletePrivateAttribute(attribute);
-      }
+      await publishWalPosition(ctx, state);
     }
   } catch (error) {
     ctx.log.warning(`notify ${n.type}-${n.operation}: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,12 +1,12 @@
 import { OCF, genericError, type OcfExitCode } from '../../ocf/exit-codes.js';
 import type { AgentContext } from '../context.js';
-import { clearPositions, confirmBestCandidate, readPeerPositions } from '../election.js';
+import { clearPositions, confirmBestCandidate, readPeerPositions } from '../election/elect.js';
 import { ensureStandby, settle } from '../ensure-standby.js';
 import { observe } from '../observe.js';
 import { readLocalStatus, type LocalStatus } from '../../pg/queries.js';
 import { getProcessDeadline } from '../../exec/run.js';
 import { manageSynchronousReplication, rememberPromotion } from '../sync-replication.js';
-import { localWalPosition } from '../wal-position.js';
+import { localWalPosition } from '../../election/wal-position.js';
 import { promoteAndWait } from '../../pg/promotion.js';
 import { withConnection } from '../../pg/sql.js';
 import { nodesAfterTransition } from '../../ocf/notify.js';

@@ -2,7 +2,7 @@ import { OCF, type OcfExitCode } from '../../ocf/exit-codes.js';
 import type { AgentContext } from '../context.js';
 import { ensureStandby } from '../ensure-standby.js';
 import { observe } from '../observe.js';
-import { scoreAsStandbyUnlessPromotedNext } from '../scoring.js';
+import { scoreAsStandbyUnlessPromotedNext } from '../election/publish-scores.js';
 import { checkCloneConfiguration, checkLocalInstallation } from '../validate.js';
 
 /** start: always as a standby (promotion is Pacemaker's separate decision); 0 if already running as one. */

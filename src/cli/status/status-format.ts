@@ -1,5 +1,5 @@
 import { formatBytes, renderTable } from '../format/table.js';
-import { formatStandbyNames } from '../../sync/plan.js';
+import { formatStandbyNames } from '../../sync/synchronous-set.js';
 import { describeRecoveryWarning } from '../configure/recovery-settings.js';
 import type { ClusterStatus, NodeStatus, SyncWarning } from './status-model.js';
 

@@ -2,7 +2,7 @@ import { CliError, EXIT, rethrowClusterToolError } from '../errors.js';
 import { OcfError } from '../../ocf/exit-codes.js';
 import type { Runner } from '../../exec/run.js';
 import { findPgResource, type CibPgResource } from '../../pacemaker/cib.js';
-import { readCib, readCrmMon, resolveAddresses } from '../../pacemaker/cluster-query.js';
+import { readCib, readCrmMon, resolveAddresses } from '../../pacemaker/cluster-tools.js';
 import type { PgProbe, PgTarget } from '../../pg/pg-probe.js';
 import { buildClusterStatus, type ClusterStatus, type StatusInput } from './status-model.js';
 

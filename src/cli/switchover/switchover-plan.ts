@@ -1,6 +1,6 @@
 import { fenceDevicesFor, stonithEnabled, type Cib } from '../../pacemaker/cib.js';
 import type { CrmMon } from '../../pacemaker/crm-mon.js';
-import { genuineFailures } from '../../pacemaker/redirect-residue.js';
+import { genuineFailures } from '../../election/redirect-residue.js';
 import type { ClusterStatus, NodeStatus } from '../status/status-model.js';
 
 export interface SwitchoverInput {

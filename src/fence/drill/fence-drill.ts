@@ -1,7 +1,7 @@
 import { Deadline, pollUntil, sleep } from '../../exec/deadline.js';
 import { run } from '../../exec/run.js';
 import { localNodeName } from '../../pacemaker/attributes.js';
-import { readCrmMon } from '../../pacemaker/cluster-query.js';
+import { readCrmMon } from '../../pacemaker/cluster-tools.js';
 import { parseCrmMon, type CrmMon, type MonFenceEvent } from '../../pacemaker/crm-mon.js';
 import { formatSeconds } from '../verify/duration.js';
 

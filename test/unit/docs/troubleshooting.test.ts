@@ -18,7 +18,7 @@ function sources(dir: string): string[] {
     return statSync(path).isDirectory() ? sources(path) : path.endsWith('.ts') ? [path] : [];
   });
 }
-const code = ['src/agent', 'src/pg', 'src/pacemaker/redirect-residue.ts'].flatMap((d) => sources(join(REPO, d))).map((f) => readFileSync(f, 'utf8')).join('\n');
+const code = ['src/agent', 'src/pg', 'src/election/redirect-residue.ts'].flatMap((d) => sources(join(REPO, d))).map((f) => readFileSync(f, 'utf8')).join('\n');
 
 test('every exit reason quoted in docs/troubleshooting.md is one the agent prints', () => {
   const reasons = [...doc.matchAll(/^### `(.+)`$/gm)].map((m) => m[1]!);

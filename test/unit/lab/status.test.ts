@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { isHealthy, parseCrmMonXml } from '../../../src/lab/cluster-status.ts';
+import { isHealthy, parseCrmMonXml } from '../../../src/lab/cluster-view.ts';
 import { isLiveState, nsInodeOf, parseProcStat } from '../../../src/lab/proc.ts';
 import { missingAcknowledged, writeOutageMs, type WriteEvent } from '../../../src/lab/writer.ts';
 

@@ -12,7 +12,7 @@ import {
   parsePublishedSet,
   planSyncStep,
   promotableMembers,
-} from '../../../src/sync/plan.js';
+} from '../../../src/sync/synchronous-set.js';
 
 describe('desiredSet', () => {
   it('quorum: the healthy standbys, k lowered so a dead one never blocks writes', () => {
@@ -147,7 +147,7 @@ describe('promotableMembers', () => {
 
 describe('parseStandbyNames', () => {
   it('reads back what the agent writes', async () => {
-    const { parseStandbyNames } = await import('../../../src/sync/plan.js');
+    const { parseStandbyNames } = await import('../../../src/sync/synchronous-set.js');
     assert.deepEqual(parseStandbyNames('ANY 1 ("node3", "node2")'), { quorum: 1, members: ['node2', 'node3'] });
     assert.deepEqual(parseStandbyNames(''), EMPTY_SET);
     assert.equal(parseStandbyNames('FIRST 1 (a, b)'), undefined);

@@ -5,7 +5,7 @@ import { parseCrmMon, type MonInstance } from '../pacemaker/crm-mon.js';
  * nodes are online, where the clone is promoted / unpromoted, where the VIP
  * runs and which operations failed. Pure over the XML text.
  */
-export interface ClusterStatus {
+export interface ClusterView {
   dc: string | undefined;
   quorate: boolean;
   online: string[];
@@ -25,7 +25,7 @@ const PROMOTED_ROLES = new Set(['Promoted', 'Master']);
 const UNPROMOTED_ROLES = new Set(['Unpromoted', 'Slave']);
 
 /** The lab's summary of crm_mon's XML, read by the one crm_mon parser pgha status uses too. */
-export async function parseCrmMonXml(xml: string, cloneId: string, vipId: string, scoreAttribute = 'master-pgsqld'): Promise<ClusterStatus> {
+export async function parseCrmMonXml(xml: string, cloneId: string, vipId: string, scoreAttribute = 'master-pgsqld'): Promise<ClusterView> {
   const mon = await parseCrmMon(xml);
   const healthy = (instances: readonly MonInstance[], roles: ReadonlySet<string>) =>
     instances.filter((i) => i.active && !i.failed && roles.has(i.role)).flatMap((i) => i.nodes).sort();
@@ -49,12 +49,12 @@ export async function parseCrmMonXml(xml: string, cloneId: string, vipId: string
 }
 
 /** Every standby has a positive promotion score: a failover right now could promote one of them. */
-export function standbysPromotable(status: ClusterStatus): boolean {
+export function standbysPromotable(status: ClusterView): boolean {
   return status.unpromoted.length > 0 && status.unpromoted.every((n) => (status.scores[n] ?? Number.NEGATIVE_INFINITY) > 0);
 }
 
 /** One primary with the VIP and every other listed node a healthy standby, all online, quorate. */
-export function isHealthy(status: ClusterStatus, nodes: readonly string[], expectedPrimary?: string): boolean {
+export function isHealthy(status: ClusterView, nodes: readonly string[], expectedPrimary?: string): boolean {
   const primary = status.promoted[0];
   return (
     status.quorate &&

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigureOptions } from '../../../src/cli/configure/configure-options.js';
 import { buildCrmPlan, buildPcsPlan } from '../../../src/cli/configure/configure-plan.js';
-import { runWithTestAgent, tempDir, transcript, type Step } from './offline-cib.js';
+import { runWithTestAgent, tempDir, transcript, type Step } from '../pacemaker/offline-cib.js';
 
 const options = (tool: 'pcs' | 'crm', nodes = 'node1,node2,node3') =>
   ConfigureOptions.parse({

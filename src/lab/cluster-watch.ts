@@ -1,24 +1,24 @@
 import { Deadline, pollUntil } from '../exec/deadline.js';
 import { CLONE, VIP_RESOURCE } from './cib-commands.js';
-import { parseCrmMonXml, type ClusterStatus } from './cluster-status.js';
+import { parseCrmMonXml, type ClusterView } from './cluster-view.js';
 import { runInNode } from './node-exec.js';
 import { streamingStandbys } from './cluster-ops.js';
 import { labPowerStatus } from './power.js';
 import { requireLabState } from './state.js';
 
 /** Asking a running lab node's pacemaker for the cluster status. */
-export async function clusterStatusFrom(node: string): Promise<ClusterStatus | undefined> {
+export async function clusterViewFrom(node: string): Promise<ClusterView | undefined> {
   const result = await runInNode(node, ['crm_mon', '-1', '-A', '--output-as=xml'], { timeoutMs: 10_000 });
   if (result.exitCode !== 0 || !result.stdout.includes('<pacemaker-result')) return undefined;
   return parseCrmMonXml(result.stdout, CLONE, VIP_RESOURCE);
 }
 
 /** The status as seen by the first powered-on node (or `from`) that answers; undefined if none does. */
-export async function clusterStatus(from?: string): Promise<ClusterStatus | undefined> {
+export async function clusterView(from?: string): Promise<ClusterView | undefined> {
   const names = from ? [from] : (await requireLabState()).nodes.map((n) => n.name);
   for (const name of names) {
     if ((await labPowerStatus(name)) !== 'on') continue;
-    const status = await clusterStatusFrom(name).catch(() => undefined);
+    const status = await clusterViewFrom(name).catch(() => undefined);
     if (status) return status;
   }
   return undefined;
@@ -28,12 +28,12 @@ export async function clusterStatus(from?: string): Promise<ClusterStatus | unde
 export async function waitForCluster(
   what: string,
   timeoutMs: number,
-  accept: (status: ClusterStatus) => boolean,
+  accept: (status: ClusterView) => boolean,
   from?: string,
-): Promise<ClusterStatus> {
-  let last: ClusterStatus | undefined;
+): Promise<ClusterView> {
+  let last: ClusterView | undefined;
   const found = await pollUntil(Deadline.after(timeoutMs), 500, async () => {
-    last = await clusterStatus(from);
+    last = await clusterView(from);
     return last && accept(last) ? last : undefined;
   });
   if (!found) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}; last status: ${JSON.stringify(last)}`);

@@ -5,7 +5,7 @@ import type { PgProbe, PgTarget } from '../../../src/pg/pg-probe.js';
 import { takeSnapshot, type Snapshot } from '../../../src/cli/status/status-gather.js';
 import { checkSwitchover, chooseTarget, parseTransitionSummary, planPromotes, writeOutage } from '../../../src/cli/switchover/switchover-plan.js';
 import { executeSwitchover, simulateMove } from '../../../src/cli/switchover/switchover-run.js';
-import { fixture, fixtureRunner, ok } from './fixtures.js';
+import { fixture, fixtureRunner, ok } from '../pacemaker/fixtures.js';
 
 const ADDR: Record<string, string> = { '10.20.0.11': 'node1', '10.20.0.12': 'node2', '10.20.0.13': 'node3' };
 const primary = (standbys: [string, string, string][]): PgProbe => ({

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { chooseCandidate, redirectTargets } from '../../../src/election/choose-candidate.js';
 import { disconnectedScores, rankStandbys, SCORE, selfScore } from '../../../src/election/scores.js';
 import { compareWalPositions, formatLsn, parseLsn, parseWalPosition } from '../../../src/pg/lsn.js';
-import { formatPublishedPosition, parsePublishedPosition, walPositionOf } from '../../../src/agent/wal-position.js';
+import { formatPublishedPosition, parsePublishedPosition, walPositionOf } from '../../../src/election/wal-position.js';
 import { timelineOfSegment } from '../../../src/pg/wal-files.js';
 
 describe('LSN arithmetic', () => {

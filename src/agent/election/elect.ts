@@ -1,18 +1,18 @@
-import { pollUntil } from '../exec/deadline.js';
-import { getProcessDeadline } from '../exec/run.js';
-import { chooseCandidate, redirectTargets, type Candidate } from '../election/choose-candidate.js';
-import { SCORE } from '../election/scores.js';
-import { genericError } from '../ocf/exit-codes.js';
-import { nodesAfterTransition, type Notification } from '../ocf/notify.js';
-import { deletePrivateAttribute, queryAttributeOnAllNodes } from '../pacemaker/attributes.js';
-import { redirectReason } from '../pacemaker/redirect-residue.js';
-import { compareWalPositions, formatWalPosition, type WalPosition } from '../pg/lsn.js';
-import { readPublishedSet } from '../sync/cib-set.js';
-import { promotableMembers } from '../sync/plan.js';
-import type { AgentContext } from './context.js';
-import { loadLocalState, updateLocalState } from './local-state.js';
-import { forceScore } from './scoring.js';
-import { parsePublishedPosition, walPositionAttribute } from './wal-position.js';
+import { pollUntil } from '../../exec/deadline.js';
+import { getProcessDeadline } from '../../exec/run.js';
+import { chooseCandidate, redirectTargets, type Candidate } from '../../election/choose-candidate.js';
+import { SCORE } from '../../election/scores.js';
+import { genericError } from '../../ocf/exit-codes.js';
+import { nodesAfterTransition, type Notification } from '../../ocf/notify.js';
+import { deletePrivateAttribute, queryAttributeOnAllNodes } from '../../pacemaker/attributes.js';
+import { redirectReason } from '../../election/redirect-residue.js';
+import { compareWalPositions, formatWalPosition, type WalPosition } from '../../pg/lsn.js';
+import { readPublishedSet } from '../../sync/cib-set.js';
+import { promotableMembers } from '../../sync/synchronous-set.js';
+import type { AgentContext } from '../context.js';
+import { loadLocalState, updateLocalState } from '../local-state.js';
+import { forceScore } from './publish-scores.js';
+import { parsePublishedPosition, walPositionAttribute } from '../../election/wal-position.js';
 
 /**
  * How long the election waits for peers' positions: they were published in

@@ -7,7 +7,7 @@ import type { PgProbe, PgTarget } from '../../../src/pg/pg-probe.js';
 import { formatStatus } from '../../../src/cli/status/status-format.js';
 import { takeSnapshot } from '../../../src/cli/status/status-gather.js';
 import type { ClusterStatus } from '../../../src/cli/status/status-model.js';
-import { fixture, fixtureRunner, ok } from './fixtures.js';
+import { fixture, fixtureRunner, ok } from '../pacemaker/fixtures.js';
 
 const primary: PgProbe = {
   reachable: true, inRecovery: false, timeline: 3, currentLsn: '0/5000148',

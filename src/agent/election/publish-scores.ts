@@ -1,9 +1,9 @@
-import { getPromotionScore, setPromotionScore } from '../pacemaker/attributes.js';
-import { disconnectedScores, rankStandbys, SCORE, selfScore } from '../election/scores.js';
-import type { ReplicationPeer, LocalStatus } from '../pg/queries.js';
-import { EMPTY_SET, type SyncSet } from '../sync/plan.js';
-import type { AgentContext } from './context.js';
-import { scoreIsCurrent, updateLocalState, type LocalState } from './local-state.js';
+import { getPromotionScore, setPromotionScore } from '../../pacemaker/attributes.js';
+import { disconnectedScores, rankStandbys, SCORE, selfScore } from '../../election/scores.js';
+import type { ReplicationPeer, LocalStatus } from '../../pg/queries.js';
+import { EMPTY_SET, type SyncSet } from '../../sync/synchronous-set.js';
+import type { AgentContext } from '../context.js';
+import { scoreIsCurrent, updateLocalState, type LocalState } from '../local-state.js';
 
 /** How long a known standby may be absent from pg_stat_replication before it is marked disconnected. */
 export const RECONNECT_GRACE_MS = 30_000;

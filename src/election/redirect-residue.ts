@@ -1,4 +1,4 @@
-import type { MonFailure } from './crm-mon.js';
+import type { MonFailure } from '../pacemaker/crm-mon.js';
 
 /**
  * A promote the election redirected fails on purpose (the only way to make

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ok, fixture, fixtureRunner } from './fixtures.js';
+import { ok, fixture, fixtureRunner } from '../pacemaker/fixtures.js';
 import type { MonFailure } from '../../../src/pacemaker/crm-mon.js';
-import { decideResidue, genuineFailures, isRedirectResidue, redirectReason, redirectTarget, type ResidueInput } from '../../../src/pacemaker/redirect-residue.js';
+import { decideResidue, genuineFailures, isRedirectResidue, redirectReason, redirectTarget, type ResidueInput } from '../../../src/election/redirect-residue.js';
 import { formatStatus } from '../../../src/cli/status/status-format.js';
 import { takeSnapshot } from '../../../src/cli/status/status-gather.js';
 import { checkSwitchover } from '../../../src/cli/switchover/switchover-plan.js';
