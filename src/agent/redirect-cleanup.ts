@@ -3,6 +3,7 @@ import { failuresOf, parseCrmMon, rolesByNode, type CrmMon } from '../pacemaker/
 import { decideResidue, isRedirectResidue, type ResidueDecision, type PendingRedirect } from '../election/redirect-residue.js';
 import type { AgentContext } from './context.js';
 import type { LocalState } from './local-state.js';
+import { parseScore } from '../pacemaker/score.js';
 
 const TOOL_TIMEOUT_MS = 5_000;
 
@@ -54,7 +55,7 @@ async function promoteFailCount(instance: string, node: string): Promise<number>
   });
   const value = result.stdout.trim();
   if (result.exitCode !== 0 || value === '') return 0;
-  return /^\+?INFINITY$/i.test(value) ? Number.POSITIVE_INFINITY : Number.parseInt(value, 10) || 0;
+  return parseScore(value) ?? 0;
 }
 
 /** Whether the DC's controller runs no transition (S_IDLE); unknown counts as busy. */

@@ -1,4 +1,5 @@
 import { run } from '../exec/run.js';
+import { parseScore } from './score.js';
 
 /**
  * Node attributes through Pacemaker's own tools. Promotion scores are
@@ -43,12 +44,6 @@ export async function getPromotionScore(instance: string, node: string): Promise
   if (result.exitCode !== 0) throw new Error(`attrd_updater --query ${name} ${result.timedOut ? 'timed out' : `exited ${result.exitCode}`}: ${result.stderr || result.stdout}`);
   const value = parseAttrdQuery(result.stdout).get(node);
   return value === undefined ? undefined : parseScore(value);
-}
-
-export function parseScore(text: string): number | undefined {
-  if (/^-?INFINITY$/i.test(text)) return text.startsWith('-') ? -1_000_000 : 1_000_000;
-  const n = Number.parseInt(text, 10);
-  return Number.isFinite(n) ? n : undefined;
 }
 
 /**

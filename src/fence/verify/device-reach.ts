@@ -1,4 +1,6 @@
 import type { ClusterModel, FenceDevice } from './cluster-model.js';
+import { parseScore, SCORE_INFINITY } from '../../pacemaker/score.js';
+import { isFalse } from '../../common/text.js';
 
 /** How Pacemaker decides which nodes a device can fence (pcmk_host_check and its default). */
 export type DeviceTargets =
@@ -70,21 +72,18 @@ export interface Placement {
   disabled: boolean;
 }
 
-const NEG_INF = /^-(INFINITY|inf)$/i;
-const POS = /^(\+?INFINITY|\+?inf|\+?\d+)$/i;
-
 /** Where a device may run, from location constraints, symmetric-cluster and target-role. */
 export function devicePlacement(device: FenceDevice, model: ClusterModel, nodes: readonly string[]): Placement {
   const disabled = /^stopped$/i.test(device.meta['target-role'] ?? model.rscDefaults['target-role'] ?? '');
-  const symmetric = !/^(false|no|0|off)$/i.test(model.properties['symmetric-cluster'] ?? 'true');
+  const symmetric = !isFalse(model.properties['symmetric-cluster']);
   const applies = model.locations.filter((c) => c.rsc === device.id || (c.rscPattern !== undefined && safeMatch(c.rscPattern, device.id)));
   const unevaluated = applies.filter((c) => c.hasRule).map((c) => c.id);
   const allowed = disabled
     ? []
     : nodes.filter((node) => {
-        const scores = applies.filter((c) => c.node === node && c.score !== undefined).map((c) => c.score!.trim());
-        if (scores.some((s) => NEG_INF.test(s))) return false;
-        return symmetric || scores.some((s) => POS.test(s) && !/^\+?0$/.test(s));
+        const scores = applies.filter((c) => c.node === node && c.score !== undefined).map((c) => parseScore(c.score!) ?? 0);
+        if (scores.includes(-SCORE_INFINITY)) return false;
+        return symmetric || scores.some((score) => score > 0);
       });
   return { allowed, unevaluated, disabled };
 }

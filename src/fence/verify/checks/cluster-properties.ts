@@ -1,13 +1,12 @@
 import type { ClusterModel } from '../cluster-model.js';
 import { CLUSTER, fail, knownNodes, pass, warn, type Finding } from '../finding.js';
 import { sbdInUse } from './sbd.js';
-
-const FALSE = /^(false|no|0|off|n)$/i;
+import { isFalse } from '../../../common/text.js';
 
 /** stonith-enabled, and at least one way to fence (a device or sbd watchdog). */
 export function checkStonithEnabled(model: ClusterModel): Finding[] {
   const id = 'stonith-enabled';
-  if (FALSE.test(model.properties['stonith-enabled'] ?? 'true')) {
+  if (isFalse(model.properties['stonith-enabled'])) {
     return [
       fail(id, CLUSTER, 'stonith-enabled=false: the cluster never fences, so a lost node is assumed dead and two primaries can run', 'pcs property set stonith-enabled=true (after configuring fence devices)'),
     ];
