@@ -8,6 +8,7 @@ import { processState, runningPostmasterPid, STOPPED_BY_SIGNAL } from '../pg/pos
 import { readLocalStatus, readReplicationPeers, type LocalStatus, type ReplicationPeer } from '../pg/queries.js';
 import { withConnection } from '../pg/sql.js';
 import type { AgentContext } from './context.js';
+import { errorMessage } from '../common/text.js';
 
 export interface Observation {
   state: InstanceState;
@@ -34,13 +35,13 @@ export async function observe(ctx: AgentContext): Promise<Observation> {
     });
     return { state: status.inRecovery ? 'standby' : 'primary', status, peers, control: undefined, sqlError: undefined };
   } catch (error) {
-    sqlError = error instanceof Error ? error.message : String(error);
+    sqlError = errorMessage(error);
   }
   const { datadir, bindir } = ctx.params;
   const hasControl = existsSync(join(datadir, 'global', 'pg_control'));
   const control = hasControl ? await readControldata(bindir, datadir).catch((error: unknown) => {
     // The SQL failure is usually the one that explains the other.
-    throw new Error(`PostgreSQL did not answer SQL (${sqlError}), then ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`PostgreSQL did not answer SQL (${sqlError}), then ${errorMessage(error)}`);
   }) : undefined;
   const postmaster = await runningPostmasterPid(datadir);
   if (postmaster !== undefined && (await processState(postmaster)) === STOPPED_BY_SIGNAL) {

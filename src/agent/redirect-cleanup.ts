@@ -4,6 +4,7 @@ import { decideResidue, isRedirectResidue, type ResidueDecision, type PendingRed
 import type { AgentContext } from './context.js';
 import type { LocalState } from './local-state.js';
 import { parseScore } from '../pacemaker/score.js';
+import { errorMessage } from '../common/text.js';
 
 const TOOL_TIMEOUT_MS = 5_000;
 
@@ -26,7 +27,7 @@ export async function clearRedirectResidue(ctx: AgentContext, state: LocalState)
     } else if (decision.action === 'forget') ctx.log.info(`redirect residue not cleared: ${decision.why}`);
     delete state.redirected;
   } catch (error) {
-    ctx.log.warning(`clearing the redirected promote: ${error instanceof Error ? error.message : String(error)}`);
+    ctx.log.warning(`clearing the redirected promote: ${errorMessage(error)}`);
   }
 }
 

@@ -5,6 +5,7 @@ import { argsError, configError, installError } from '../ocf/exit-codes.js';
 import { dataDirectoryMajor } from '../pg/server-version.js';
 import { readReplicationSettings, replicationSettingProblems } from '../pg/settings.js';
 import type { AgentContext } from './context.js';
+import { errorMessage } from '../common/text.js';
 
 const REQUIRED_BINARIES = ['pg_ctl', 'postgres', 'pg_controldata'] as const;
 export const MIN_PG_MAJOR = 12;
@@ -51,7 +52,7 @@ export async function checkReplicationSettings(ctx: AgentContext): Promise<void>
   try {
     settings = await readReplicationSettings(bindir, pgdata, startOptions, systemUser);
   } catch (error) {
-    throw argsError(`cannot read the server configuration: ${error instanceof Error ? error.message : String(error)}`);
+    throw argsError(`cannot read the server configuration: ${errorMessage(error)}`);
   }
   const problems = replicationSettingProblems(settings, ctx.node);
   for (const problem of problems) ctx.log.error(problem);

@@ -1,6 +1,7 @@
 import type { LocalStatus } from '../pg/queries.js';
 import { STALLED_CONNECT_MS, waitsForSynAnswer } from '../pg/wal-receiver-connect.js';
 import type { AgentContext } from './context.js';
+import { errorMessage } from '../common/text.js';
 
 /**
  * Restarts a WAL receiver whose connection attempt has gone unanswered
@@ -18,6 +19,6 @@ export async function restartStalledWalReceiver(ctx: AgentContext, status: Local
     ctx.log.info(`WAL receiver (pid ${receiver.pid}) had no answer to its connection attempt for ${(receiver.ageMs / 1000).toFixed(1)} s: restarted it so it connects again at once`);
   } catch (error) {
     // Gone meanwhile: its successor connects afresh anyway.
-    ctx.log.debug(`WAL receiver ${receiver.pid}: ${error instanceof Error ? error.message : String(error)}`);
+    ctx.log.debug(`WAL receiver ${receiver.pid}: ${errorMessage(error)}`);
   }
 }

@@ -11,3 +11,6 @@ export const isFalse = (value: string | undefined): boolean => /^(false|no|off|n
 
 /** The first non-blank line of a command's output, trimmed: what an error message quotes. */
 export const firstLine = (text: string): string => text.split('\n').find((line) => line.trim() !== '')?.trim() ?? '';
+
+/** What a caught value says: an Error's message, anything else as text. */
+export const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -1,6 +1,7 @@
 import type { Logger } from '../ocf/log.js';
 import type { Clock, PowerDriver } from './driver.js';
-import { describeError, FENCE_EXIT, FenceFailure, type FenceExitCode } from './fence-errors.js';
+import { FENCE_EXIT, FenceFailure, type FenceExitCode } from './fence-errors.js';
+import { errorMessage } from '../common/text.js';
 import { makeFenceLogger } from './fence-log.js';
 import { parseArgvOptions, UsageError } from './input/parse-argv.js';
 import { parseStdinOptions, type RawOptions } from './input/parse-stdin.js';
@@ -47,7 +48,7 @@ export async function runFenceAgent<R extends OptionRegistry>(agent: FenceAgent<
   try {
     raw = io.argv.length > 0 ? parseArgvOptions(io.argv, registry) : parseStdinOptions(await io.readStdin(), registry);
   } catch (error) {
-    io.err(`${agent.docs.name}: ERROR: ${describeError(error)}`);
+    io.err(`${agent.docs.name}: ERROR: ${errorMessage(error)}`);
     if (error instanceof UsageError) io.err(`run "${agent.docs.name} --help" for usage`);
     return FENCE_EXIT.FAILURE;
   }
@@ -85,7 +86,7 @@ export async function runFenceAgent<R extends OptionRegistry>(agent: FenceAgent<
   } catch (error) {
     if (error instanceof InvalidOptions) for (const problem of error.problems) log.error(problem);
     else if (error instanceof FenceFailure) log.error(error.message);
-    else log.error(`Failed: ${describeError(error)}`);
+    else log.error(`Failed: ${errorMessage(error)}`);
     return FENCE_EXIT.FAILURE;
   }
 }

@@ -28,5 +28,3 @@ export class FenceFailure extends Error {
     this.name = 'FenceFailure';
   }
 }
-
-export const describeError = (error: unknown): string => (error instanceof Error ? error.message : String(error));

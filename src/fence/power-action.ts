@@ -1,6 +1,7 @@
 import type { Logger } from '../ocf/log.js';
 import type { Clock, PowerDriver, PowerStatus } from './driver.js';
-import { describeError, FENCE_EXIT, FenceFailure, type FenceExitCode } from './fence-errors.js';
+import { FENCE_EXIT, FenceFailure, type FenceExitCode } from './fence-errors.js';
+import { errorMessage } from '../common/text.js';
 
 /** The timing and output settings of one power action, already in milliseconds. */
 export interface PowerSettings {
@@ -40,7 +41,7 @@ export async function performPowerAction(action: PowerActionName, target: string
       return FENCE_EXIT.SUCCESS;
     case 'monitor':
       await ctx.driver.list().catch((error: unknown) => {
-        throw new FenceFailure('fence.driver', `monitor: device does not answer: ${describeError(error)}`, { cause: error });
+        throw new FenceFailure('fence.driver', `monitor: device does not answer: ${errorMessage(error)}`, { cause: error });
       });
       return FENCE_EXIT.SUCCESS;
   }
@@ -71,7 +72,7 @@ export async function performPowerAction(action: PowerActionName, target: string
   try {
     if (!(await setAndVerify(plug, 'on', ctx.settings.onAttempts, ctx))) ctx.log.error('Timed out waiting to power ON');
   } catch (error) {
-    ctx.log.warning(`power on after reboot failed: ${describeError(error)}`);
+    ctx.log.warning(`power on after reboot failed: ${errorMessage(error)}`);
   }
   ctx.out('Success: Rebooted');
   return FENCE_EXIT.SUCCESS;
@@ -81,7 +82,7 @@ async function readStatus(plug: string, ctx: ActionContext): Promise<PowerStatus
   try {
     return await ctx.driver.status(plug);
   } catch (error) {
-    throw new FenceFailure('fence.status', `Failed: Unable to obtain correct plug status or plug is not available: ${describeError(error)}`, { cause: error });
+    throw new FenceFailure('fence.status', `Failed: Unable to obtain correct plug status or plug is not available: ${errorMessage(error)}`, { cause: error });
   }
 }
 
@@ -91,13 +92,13 @@ export async function setAndVerify(plug: string, wanted: PowerStatus, attempts: 
   for (let attempt = 1; attempt <= Math.max(1, attempts); attempt++) {
     if (attempt > 1) log.info(`power ${wanted} of ${plug}: attempt ${attempt} of ${attempts}`);
     await (wanted === 'off' ? driver.off(plug) : driver.on(plug)).catch((error: unknown) => {
-      throw new FenceFailure('fence.driver', `Failed: power ${wanted} of ${plug}: ${describeError(error)}`, { cause: error });
+      throw new FenceFailure('fence.driver', `Failed: power ${wanted} of ${plug}: ${errorMessage(error)}`, { cause: error });
     });
     if (settings.powerWaitMs > 0) await clock.sleep(settings.powerWaitMs);
     const giveUpAt = clock.now() + settings.powerTimeoutMs;
     for (;;) {
       const status = await driver.status(plug).catch((error: unknown) => {
-        log.warning(`status of ${plug} unreadable while waiting for ${wanted}: ${describeError(error)}`);
+        log.warning(`status of ${plug} unreadable while waiting for ${wanted}: ${errorMessage(error)}`);
         return undefined;
       });
       if (status === wanted) return true;
@@ -119,7 +120,7 @@ async function waitForDelay(ctx: ActionContext): Promise<void> {
 
 async function printList(action: 'list' | 'list-status', ctx: ActionContext): Promise<void> {
   const entries = await ctx.driver.list().catch((error: unknown) => {
-    throw new FenceFailure('fence.list', `Failed: unable to list plugs: ${describeError(error)}`, { cause: error });
+    throw new FenceFailure('fence.list', `Failed: unable to list plugs: ${errorMessage(error)}`, { cause: error });
   });
   const sep = ctx.settings.separator;
   for (const entry of entries) {

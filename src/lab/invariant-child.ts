@@ -5,6 +5,7 @@
 // (a NodeSample of invariants.ts) on stdout. Each node has its own loop, so a
 // node that hangs delays only its own samples.
 import pg from 'pg';
+import { errorMessage } from '../common/text.js';
 
 const [table = '', firstText = '1', intervalText = '100', ...targets] = process.argv.slice(2);
 const intervalMs = Number(intervalText);
@@ -53,7 +54,7 @@ async function watch(node: string, host: string): Promise<void> {
       client ??= await connect(host);
       emit(await look(node, client));
     } catch (error) {
-      emit({ node, start, end: Date.now(), kind: 'down', error: error instanceof Error ? error.message : String(error) });
+      emit({ node, start, end: Date.now(), kind: 'down', error: errorMessage(error) });
       client?.end().catch(() => undefined);
       client = undefined;
     }

@@ -3,6 +3,7 @@
 // attempt on stdout: {"n":..,"ok":true|false,"start":ms,"end":ms,"error"?:..}.
 // Short client-side timeouts so an outage is seen within about a second.
 import pg from 'pg';
+import { errorMessage } from '../common/text.js';
 
 const [host = '', portText = '5432', table = '', firstText = '1', pauseText = '20'] = process.argv.slice(2);
 const port = Number(portText);
@@ -111,7 +112,7 @@ async function main(): Promise<void> {
       await c.query(`INSERT INTO ${table} (n) VALUES ($1)`, [row]);
       emit({ n: row, ok: true, start, end: Date.now() });
     } catch (error) {
-      emit({ n: row, ok: false, start, end: Date.now(), error: error instanceof Error ? error.message : String(error) });
+      emit({ n: row, ok: false, start, end: Date.now(), error: errorMessage(error) });
       const c = client;
       client = undefined;
       c?.end().catch(() => undefined);

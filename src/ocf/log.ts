@@ -16,6 +16,8 @@ const EXIT_REASON_MAX = 128;
 /** A log line longer than this is cut: a 100 kB parameter value must not make a 100 kB cluster log line. */
 export const LOG_LINE_MAX = 2_048;
 
+const CONTROL_CHARACTERS = /[\x00-\x1f\x7f-\x9f\u2028\u2029]/g;
+
 /**
  * The one cleaning every line pgha prints passes through: secrets redacted,
  * control characters (ESC, CR, NUL...) turned into spaces, so that no value
@@ -24,14 +26,21 @@ export const LOG_LINE_MAX = 2_048;
  */
 export function cleanLine(text: string, maxBytes = LOG_LINE_MAX): string {
   // Redacted first: a secret's pattern may span what becomes spaces.
-  const oneLine = redactSecrets(text).replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, ' ').replace(/\s+/g, ' ').trim();
+  const oneLine = redactSecrets(text).replace(CONTROL_CHARACTERS, ' ').replace(/\s+/g, ' ').trim();
   return truncateBytes(oneLine, maxBytes);
 }
 
-/** A value quoted in a message (an invalid parameter): cleaned and cut short, whatever its size. */
+/**
+ * Laid-out text for a terminal (a table, indented notes): each line's secrets redacted and its
+ * control characters made spaces, one for one, so a value from the cluster can neither
+ * drive the terminal nor shift a column; nothing is folded.
+ */
+export const cleanOutput = (text: string) => text.split('\n').map((line) => redactSecrets(line).replace(CONTROL_CHARACTERS, ' ')).join('\n');
+
 /** Text of several lines, each cleaned on its own (secrets, control characters, length), its indentation kept. */
 export const cleanLines = (text: string) => text.split('\n').map((line) => `${/^ */.exec(line)![0]}${cleanLine(line)}`).join('\n');
 
+/** A value quoted in a message (an invalid parameter): cleaned and cut short, whatever its size. */
 export const quoteValue = (value: string, max = 40) => `"${cleanLine(value, max)}"`;
 
 export function makeLogger(tag: string, write: (line: string) => void = (line) => process.stderr.write(`${line}\n`), debug = false): Logger {

@@ -3,7 +3,7 @@ import { CommandFailed, setProcessDeadline } from '../exec/run.js';
 import { readOcfEnvironment, type OcfEnvironment } from './environment.js';
 import { OCF, OcfError, type OcfExitCode } from './exit-codes.js';
 import { exitReasonLine, makeLogger, type Logger } from './log.js';
-import { isTrue } from '../common/text.js';
+import { errorMessage, isTrue } from '../common/text.js';
 
 export type ActionHandler = (env: OcfEnvironment, log: Logger) => Promise<OcfExitCode>;
 
@@ -52,5 +52,5 @@ export async function runAgent(agent: AgentDefinition, argv: readonly string[], 
 function describeFailure(error: unknown): { code: OcfExitCode; reason: string } {
   if (error instanceof OcfError) return { code: error.exitCode, reason: error.reason };
   if (error instanceof DeadlineExceeded || error instanceof CommandFailed) return { code: OCF.ERR_GENERIC, reason: error.message };
-  return { code: OCF.ERR_GENERIC, reason: `internal error: ${error instanceof Error ? error.message : String(error)}` };
+  return { code: OCF.ERR_GENERIC, reason: `internal error: ${errorMessage(error)}` };
 }

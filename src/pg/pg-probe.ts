@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { errorMessage } from '../common/text.js';
 
 export interface PgTarget {
   host: string;
@@ -82,7 +83,7 @@ export async function probePostgres(target: PgTarget, timeoutMs: number): Promis
       replication,
     };
   } catch (error) {
-    return { reachable: false, error: error instanceof Error ? error.message : String(error) };
+    return { reachable: false, error: errorMessage(error) };
   } finally {
     await client.end().catch(() => {});
   }

@@ -16,6 +16,7 @@ import { RESOURCE } from '../../src/lab/cib-commands.js';
 import { runInNode, runInNodeChecked } from '../../src/lab/node-exec.js';
 import { InvariantMonitor } from '../../src/lab/invariant-monitor.js';
 import { describeViolation, type Violation } from '../../src/lab/invariants.js';
+import { errorMessage } from '../../src/common/text.js';
 
 /**
  * One lab for every cluster scenario of a test file: brought up once in
@@ -127,7 +128,7 @@ export async function restoreHealthy(timeoutMs = HEAL_MS): Promise<ClusterView> 
     await clearPacketFilters(node);
   }
   const healed = await waitHealthy(timeoutMs).catch(async (error: unknown) => {
-    throw new Error(`the cluster did not heal by itself within ${timeoutMs / 1000}s: ${error instanceof Error ? error.message : String(error)}\n${await crmMonText()}`);
+    throw new Error(`the cluster did not heal by itself within ${timeoutMs / 1000}s: ${errorMessage(error)}\n${await crmMonText()}`);
   });
   if (healed.failures.length === 0) return healed;
   log(`healthy; clearing the failed operations ${JSON.stringify(healed.failures)}`);

@@ -6,6 +6,7 @@ import { runInNode, runInNodeChecked } from '../../src/lab/node-exec.js';
 import { CLONE, RESOURCE } from '../../src/lab/cib-commands.js';
 import { parseCrmMon, type MonFailure } from '../../src/pacemaker/crm-mon.js';
 import { log, pghaInNode, waitFor } from './harness.js';
+import { errorMessage } from '../../src/common/text.js';
 
 /** Issue 22, shared by the lab tests of redirected promotions (redirect*.test.ts). */
 
@@ -51,7 +52,7 @@ export async function expectNothingLeft(what: string, from: string, chosen: stri
     [last, count] = [await failures(from), await promoteFailCount(from, chosen)];
     return last.length === 0 && count === '';
   }, 1_000).catch((error: unknown) => {
-    throw new Error(`${error instanceof Error ? error.message : String(error)}: failures ${JSON.stringify(last)}, promote fail count "${count}"`);
+    throw new Error(`${errorMessage(error)}: failures ${JSON.stringify(last)}, promote fail count "${count}"`);
   });
   // The agent's own crm_resource --cleanup (the controller logs it; a monitor's output is not logged).
   let cleared = 0;

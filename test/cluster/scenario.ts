@@ -6,6 +6,7 @@ import { waitForNewPrimary } from '../../src/lab/cluster-watch.js';
 import { labPowerOff } from '../../src/lab/power.js';
 import { outageReport } from './outage-report.js';
 import { assertNoViolations, currentPrimary, freshFirstRow, log, missingMonitorTokens, randomDelay, restoreHealthy, sleep } from './harness.js';
+import { errorMessage } from '../../src/common/text.js';
 
 /**
  * Runs one fault with the writer going: writes must flow before the fault;
@@ -42,7 +43,7 @@ export async function runWithWriter(
     await writer.waitForSuccesses(20, recoveryMs).catch(async (error: unknown) => {
       const report = await outageReport(writer.events, faultAt);
       log(`${name}: writes did not come back\n${report}`);
-      throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}\n${report}`);
+      throw new Error(`${name}: ${errorMessage(error)}\n${report}`);
     });
     const primaryAfter = await settle();
     await writer.waitForSuccesses(10, 20_000);

@@ -13,6 +13,7 @@ import { forceScore, scoreFromPrimary, scoreStandby } from '../election/publish-
 import { updateLocalState } from '../local-state.js';
 import { checkLocalInstallation } from '../validate.js';
 import { restartStalledWalReceiver } from '../wal-receiver.js';
+import { errorMessage } from '../../common/text.js';
 
 /**
  * monitor (and probe): the actual role, never what Pacemaker believes. The
@@ -63,7 +64,7 @@ async function synchronousSetOrWarn(ctx: AgentContext, observation: Observation)
   try {
     return await manageSynchronousReplication(ctx, observation.peers, observation.status);
   } catch (error) {
-    ctx.log.warning(`synchronous replication: ${error instanceof Error ? error.message : String(error)}`);
+    ctx.log.warning(`synchronous replication: ${errorMessage(error)}`);
     return EMPTY_SET;
   }
 }

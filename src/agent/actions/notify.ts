@@ -3,6 +3,7 @@ import { nodesAfterTransition } from '../../ocf/notify.js';
 import type { AgentContext } from '../context.js';
 import { updateLocalState, type LocalState } from '../local-state.js';
 import { publishWalPosition } from '../election/publish-position.js';
+import { errorMessage } from '../../common/text.js';
 
 /**
  * notify: never fails (Pacemaker ignores the result) and changes nothing in
@@ -20,7 +21,7 @@ export async function notify(ctx: AgentContext): Promise<OcfExitCode> {
       await publishWalPosition(ctx, state);
     }
   } catch (error) {
-    ctx.log.warning(`notify ${n.type}-${n.operation}: ${error instanceof Error ? error.message : String(error)}`);
+    ctx.log.warning(`notify ${n.type}-${n.operation}: ${errorMessage(error)}`);
   }
   return OCF.SUCCESS;
 }

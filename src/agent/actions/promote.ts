@@ -10,6 +10,7 @@ import { localWalPosition } from '../../election/wal-position.js';
 import { promoteAndWait } from '../../pg/promotion.js';
 import { withConnection } from '../../pg/sql.js';
 import { nodesAfterTransition } from '../../ocf/notify.js';
+import { errorMessage } from '../../common/text.js';
 
 /**
  * Before clients arrive (the VIP starts after promote): with sync_mode on,
@@ -24,7 +25,7 @@ async function prepareForWrites(ctx: AgentContext, promoted: LocalStatus): Promi
     if (ctx.params.syncMode !== 'off') await rememberPromotion(ctx, notification && nodesAfterTransition(notification));
     await manageSynchronousReplication(ctx, [], promoted);
   } catch (error) {
-    ctx.log.warning(`synchronous replication after promote: ${error instanceof Error ? error.message : String(error)}`);
+    ctx.log.warning(`synchronous replication after promote: ${errorMessage(error)}`);
   }
 }
 
@@ -61,7 +62,7 @@ export async function promote(ctx: AgentContext): Promise<OcfExitCode> {
     const promoted = await withConnection(ctx.connection, async (client) =>
       (await promoteAndWait(client, deadline, PROMOTION_POLL_MS)) ? await readLocalStatus(client) : undefined,
     ).catch((error: unknown) => {
-      throw genericError(`promotion failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw genericError(`promotion failed: ${errorMessage(error)}`);
     });
     if (!promoted) throw genericError(`still in recovery ${PROMOTED_CHECK_RESERVE_MS / 1000} s before the promote timeout, after pg_promote`);
     await prepareForWrites(ctx, promoted);

@@ -13,6 +13,7 @@ import type { AgentContext } from '../context.js';
 import { loadLocalState, updateLocalState } from '../local-state.js';
 import { forceScore } from './publish-scores.js';
 import { parsePublishedPosition, walPositionAttribute } from '../../election/wal-position.js';
+import { errorMessage } from '../../common/text.js';
 
 /**
  * How long the election waits for peers' positions: they were published in
@@ -56,7 +57,7 @@ export async function readPeerPositions(ctx: AgentContext, notification: Notific
       lastAnswer = [...published].map(([node, value]) => `${node}=${value}`).join(' ');
       queryError = undefined;
     } catch (error) {
-      queryError = error instanceof Error ? error.message : String(error);
+      queryError = errorMessage(error);
     }
     return peers.every((node) => published.has(node)) ? true : undefined;
   });
@@ -100,7 +101,7 @@ export async function clearPositions(ctx: AgentContext, positions: PeerPositions
   const attribute = walPositionAttribute(ctx.env.instance);
   const nodes = new Set([ctx.node, ...positions.published.keys()]);
   const results = await Promise.allSettled([...nodes].map((node) => deletePrivateAttribute(attribute, node)));
-  for (const r of results) if (r.status === 'rejected') ctx.log.warning(`clearing ${attribute}: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`);
+  for (const r of results) if (r.status === 'rejected') ctx.log.warning(`clearing ${attribute}: ${errorMessage(r.reason)}`);
 }
 
 /**

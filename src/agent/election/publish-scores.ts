@@ -4,6 +4,7 @@ import type { ReplicationPeer, LocalStatus } from '../../pg/queries.js';
 import { EMPTY_SET, type SyncSet } from '../../sync/synchronous-set.js';
 import type { AgentContext } from '../context.js';
 import { scoreIsCurrent, updateLocalState, type LocalState } from '../local-state.js';
+import { errorMessage } from '../../common/text.js';
 
 /** How long a known standby may be absent from pg_stat_replication before it is marked disconnected. */
 export const RECONNECT_GRACE_MS = 30_000;
@@ -22,7 +23,7 @@ async function publishScores(ctx: AgentContext, state: LocalState, wanted: Map<s
       state.scores[node] = [score, now];
       ctx.log.info(`promotion score of ${node} set to ${score}`);
     } catch (error) {
-      ctx.log.warning(error instanceof Error ? error.message : String(error));
+      ctx.log.warning(errorMessage(error));
     }
   }
 }
@@ -61,7 +62,7 @@ export async function scoreStandby(ctx: AgentContext, status: LocalStatus | unde
     current = fresh ? cached[0] : await getPromotionScore(ctx.env.instance, ctx.node);
   } catch (error) {
     // Unknown is not unset: a score written on a guess could replace the primary's ranking mid-failover.
-    ctx.log.warning(`promotion score left as it is: ${error instanceof Error ? error.message : String(error)}`);
+    ctx.log.warning(`promotion score left as it is: ${errorMessage(error)}`);
     return;
   }
   const wanted = selfScore(streaming, current);

@@ -9,6 +9,7 @@ import { readServerSetting } from '../../pg/settings.js';
 import { planRejoin, rewindBlocker } from '../../rejoin/policy.js';
 import { assessStoppedInstance, describeVerdict, executeRejoin } from '../../rejoin/rejoin.js';
 import type { RejoinTarget } from '../../rejoin/target.js';
+import { errorMessage } from '../../common/text.js';
 
 export const rejoinTarget = (ctx: AgentContext): RejoinTarget => ({
   bindir: ctx.params.bindir,
@@ -79,6 +80,6 @@ export async function rejoinBeforeStart(ctx: AgentContext, observation: Observat
     ctx.log.info(`rejoined by ${outcome.method} in ${(outcome.ms / 1000).toFixed(2)}s`);
     return 'rejoined';
   } catch (error) {
-    throw genericError(`diverged from the primary; ${error instanceof Error ? error.message : String(error)}`);
+    throw genericError(`diverged from the primary; ${errorMessage(error)}`);
   }
 }

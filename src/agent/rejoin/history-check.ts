@@ -6,6 +6,7 @@ import { queryRow, withConnection } from '../../pg/sql.js';
 import { anyAnswers, tcpEndpoints } from '../../pg/tcp-reachable.js';
 import { divergence } from '../../rejoin/divergence.js';
 import { localWalOfRunningStandby } from '../../rejoin/local-wal.js';
+import { errorMessage } from '../../common/text.js';
 
 /** A primary on the cluster's network answers a SYN in milliseconds; one that has not within this is not there. */
 const PRIMARY_ANSWER_MS = 200;
@@ -36,7 +37,7 @@ export async function divergedHistoryReason(ctx: AgentContext, status: LocalStat
     if (verdict.verdict !== 'diverged') return undefined;
     return `not streaming: the local history diverged from the primary's (${verdict.reason}); restart the resource to rejoin (rejoin=${ctx.params.rejoin.policy})`;
   } catch (error) {
-    ctx.log.debug(`divergence check skipped: ${error instanceof Error ? error.message : String(error)}`);
+    ctx.log.debug(`divergence check skipped: ${errorMessage(error)}`);
     return undefined;
   }
 }

@@ -4,6 +4,7 @@ import { parseConninfo } from '../../pg/conninfo.js';
 import { readServerSetting } from '../../pg/settings.js';
 import { withConnection } from '../../pg/sql.js';
 import { rewindBlocker } from '../../rejoin/policy.js';
+import { errorMessage } from '../../common/text.js';
 
 /**
  * The functions pg_rewind runs on its source: a role that is not superuser
@@ -44,7 +45,7 @@ export async function warnIfRewindImpossible(ctx: AgentContext): Promise<void> {
     const warning = missingRewindGrantsWarning(role, await functionsRoleCannotRun(ctx, role));
     if (warning) ctx.log.warning(warning);
   } catch (error) {
-    ctx.log.warning(`could not check whether pg_rewind can work: ${error instanceof Error ? error.message : String(error)}`);
+    ctx.log.warning(`could not check whether pg_rewind can work: ${errorMessage(error)}`);
   }
 }
 

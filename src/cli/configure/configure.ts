@@ -8,6 +8,7 @@ import { applyPlan, describeFailure } from './apply-plan.js';
 import { ConfigureOptions, describeConfigureIssues } from './configure-options.js';
 import { buildConfigurePlan, formatPlan } from './configure-plan.js';
 import { CliError, EXIT } from '../errors.js';
+import { printText } from '../output.js';
 
 /** Each pcs/crm invocation; crmsh validates the whole configuration on commit, which takes a while. */
 const COMMAND_TIMEOUT_MS = 120_000;
@@ -69,6 +70,6 @@ export function makeConfigureCommand(): Command {
     // addCommand does not inherit the program's exitOverride: a bad flag must reach main() as a usage error.
     .exitOverride()
     .action(async (raw: Record<string, unknown>) => {
-      await configureAction(raw, { out: (text) => process.stdout.write(text), runner: run });
+      await configureAction(raw, { out: printText, runner: run });
     });
 }

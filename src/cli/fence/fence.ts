@@ -5,6 +5,8 @@ import { gatherModel, SourceUnavailable } from '../../fence/verify/gather.js';
 import { formatReport, verifyCluster } from '../../fence/verify/verify-cluster.js';
 import { CliError, EXIT, rethrowClusterToolError } from '../errors.js';
 import { nodeName, secondsBetween } from '../option-values.js';
+import { errorMessage } from '../../common/text.js';
+import { printText } from '../output.js';
 
 const seconds = secondsBetween(1, 86_400, true);
 
@@ -21,10 +23,11 @@ function makeVerifyCommand(): Command {
         model = await gatherModel({ cibFile: opts.cib, corosyncConf: opts.corosyncConf, sbdConfig: opts.sbdConfig });
       } catch (error) {
         if (error instanceof SourceUnavailable) throw new CliError(error.message, EXIT.UNREACHABLE);
-        throw new CliError(`cannot read the cluster configuration: ${error instanceof Error ? error.message : String(error)}`, EXIT.FAILED);
+        throw new CliError(`cannot read the cluster configuration: ${errorMessage(error)}`, EXIT.FAILED);
       }
       const report = verifyCluster(model);
-      process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+      if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      else printText(formatReport(report));
       if (report.verdict === 'FAIL') process.exitCode = EXIT.CHECK_FAILED;
     });
 }
@@ -55,7 +58,7 @@ function makeDrillCommand(): Command {
           { node, fenceTimeoutS: opts.fenceTimeout, onlineTimeoutS: opts.onlineTimeout, pgTimeoutS: opts.pgTimeout },
           (line) => process.stderr.write(`${line}\n`),
         );
-        process.stdout.write(formatDrill(result));
+        printText(formatDrill(result));
         if (!result.recovered) process.exitCode = EXIT.CHECK_FAILED;
       } catch (error) {
         if (error instanceof DrillFailed) throw new CliError(error.message, EXIT.FAILED);

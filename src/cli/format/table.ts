@@ -1,5 +1,8 @@
-/** Plain-text columns, padded to the widest cell, two spaces apart; no trailing spaces. */
-export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+import { cleanLine } from '../../ocf/log.js';
+
+/** Plain-text columns, padded to the widest cell, two spaces apart; no trailing spaces. Each cell is one cleaned line. */
+export function renderTable(headers: readonly string[], dirtyRows: readonly (readonly string[])[]): string {
+  const rows = dirtyRows.map((row) => row.map((cell) => cleanLine(cell)));
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return `${[line(headers), ...rows.map(line)].join('\n')}\n`;

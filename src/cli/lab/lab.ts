@@ -14,6 +14,8 @@ import { resolveLabMajor, wantedLabMajor } from '../../lab/lab-postgres.js';
 import { parseWantedMajor } from '../../pg/installation.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { errorMessage } from '../../common/text.js';
+import { printText } from '../output.js';
 
 /** `pgha lab`: a Pacemaker + PostgreSQL cluster in network namespaces on this host, for tests and demos. */
 export function makeLabCommand(): Command {
@@ -35,7 +37,7 @@ export function makeLabCommand(): Command {
       requireRoot();
       const buildRoot = opts.build ? sourceTreeRoot() : undefined;
       const text = await labUp({ nodes: Number(opts.nodes), agent: opts.agent, pgMajor, buildRoot, log }).catch(fail);
-      process.stdout.write(`${text}\n`);
+      printText(`${text}\n`);
     });
 
   lab
@@ -43,7 +45,7 @@ export function makeLabCommand(): Command {
     .description('bring a lab up if none runs, crash its primary node and show pgha failing over')
     .action(async () => {
       requireRoot();
-      await labDemo(log, (text) => process.stdout.write(text)).catch(fail);
+      await labDemo(log, printText).catch(fail);
     });
 
   lab
@@ -58,7 +60,7 @@ export function makeLabCommand(): Command {
     .command('status')
     .description('power state of each node and the cluster status')
     .action(async () => {
-      process.stdout.write(`${await labStatusText().catch(fail)}\n`);
+      printText(`${await labStatusText().catch(fail)}\n`);
     });
 
   lab
@@ -156,5 +158,5 @@ function requireRoot(): void {
 }
 
 function fail(error: unknown): never {
-  throw new CliError(error instanceof Error ? error.message : String(error), EXIT.FAILED);
+  throw new CliError(errorMessage(error), EXIT.FAILED);
 }

@@ -10,6 +10,7 @@ import { operatorRejoin, Refusal } from './operator.js';
 import { operatorParams, resourceParameters } from './operator-params.js';
 import { CliError, EXIT } from '../errors.js';
 import { secondsBetween } from '../option-values.js';
+import { printText } from '../output.js';
 
 interface RejoinFlags {
   resource?: string;
@@ -83,7 +84,7 @@ async function rejoinAction(method: 'rewind' | 'reclone', flags: RejoinFlags): P
   const target = { ...params, node, archiveDir: params.rejoin.archiveDir, archiveMaxBytes: params.rejoin.archiveMaxBytes, log };
   try {
     await operatorRejoin(
-      { method, params, node, resource: flags.resource, source: flags.source, dryRun: Boolean(flags.dryRun), timeoutMs: flags.timeout * 1000, out: (line) => process.stdout.write(`${line}\n`), confirm: confirmation(flags, node) },
+      { method, params, node, resource: flags.resource, source: flags.source, dryRun: Boolean(flags.dryRun), timeoutMs: flags.timeout * 1000, out: (line) => printText(`${line}\n`), confirm: confirmation(flags, node) },
       target,
     );
   } catch (error) {

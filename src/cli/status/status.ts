@@ -7,6 +7,7 @@ import { takeSnapshot, type GatherOptions } from './status-gather.js';
 import { formatStatus } from './status-format.js';
 import { CliError, EXIT } from '../errors.js';
 import { secondsBetween } from '../option-values.js';
+import { printText } from '../output.js';
 
 /** PostgreSQL connect + query budget per node: an unreachable node must not hold the table up. */
 export const PG_TIMEOUT_MS = 2000;
@@ -48,7 +49,8 @@ export function makeStatusCommand(): Command {
       const json = Boolean(flags.json);
       if (flags.watch === undefined) {
         const report = await statusReport(options, json);
-        process.stdout.write(report.text);
+        if (json) process.stdout.write(report.text);
+        else printText(report.text);
         // The table is still printed: it says why. A script must not read "all well".
         if (!report.reachable) process.exitCode = EXIT.UNREACHABLE;
         return;
@@ -64,7 +66,8 @@ export function makeStatusCommand(): Command {
         }
         // Home the cursor and clear the screen, then redraw: refreshes in place on a terminal.
         const prefix = process.stdout.isTTY ? '\x1b[H\x1b[2J' : '';
-        process.stdout.write(`${prefix}${new Date().toISOString()}  (every ${interval}s, Ctrl-C to stop)\n${text}`);
+        process.stdout.write(prefix);
+        printText(`${new Date().toISOString()}  (every ${interval}s, Ctrl-C to stop)\n${text}`);
         await sleep(interval * 1000);
       }
     });

@@ -8,6 +8,7 @@ import { executeSwitchover, simulateMove, type SwitchoverIo } from './switchover
 import { CliError, EXIT } from '../errors.js';
 import { PG_TIMEOUT_MS } from '../status/status.js';
 import { nodeName, nonNegativeInteger, secondsBetween } from '../option-values.js';
+import { printText } from '../output.js';
 
 export interface SwitchoverFlags {
   to?: string;
@@ -75,7 +76,7 @@ export function makeSwitchoverCommand(): Command {
       await switchoverAction(
         flags,
         { runner: run, probe: probePostgres, resource: flags.resource, hosts, pgTimeoutMs: PG_TIMEOUT_MS },
-        { runner: run, probe: probePostgres, isWritable, out: (text) => process.stdout.write(text) },
+        { runner: run, probe: probePostgres, isWritable, out: printText },
       );
     });
 }

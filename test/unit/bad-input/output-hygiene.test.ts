@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cleanLine, exitReasonLine, LOG_LINE_MAX, makeLogger, redactSecrets } from '../../../src/ocf/log.js';
+import { cleanLine, cleanOutput, exitReasonLine, LOG_LINE_MAX, makeLogger, redactSecrets } from '../../../src/ocf/log.js';
+import { renderTable } from '../../../src/cli/format/table.js';
 import { instanceFileName } from '../../../src/ocf/environment.js';
 import { parseParams, unknownParameters } from '../../../src/agent/params.js';
 import { OcfError, OCF } from '../../../src/ocf/exit-codes.js';
@@ -35,6 +36,25 @@ describe('output hygiene: every line pgha prints', () => {
     const reason = exitReasonLine(forged, 'ocf-exit-reason:');
     assert.equal(reason.split('\n').length, 1);
     assert.equal(reason.indexOf('ocf-exit-reason:'), 0);
+  });
+
+  it('a table from hostile cells: one line per row, no control character, no secret, columns aligned', () => {
+    const hostile = `bad\x1b[2J\r\nnode-evil password=${SECRET}`;
+    const table = renderTable(['NODE', 'LAST FAILURE'], [['node1', hostile], ['node2', '-']]);
+    const lines = table.trimEnd().split('\n');
+    assert.equal(lines.length, 3, table);
+    assert.doesNotMatch(table, /[\x00-\x09\x0b-\x1f]/);
+    assert.doesNotMatch(table, new RegExp(SECRET.slice(0, 6)));
+    assert.equal(lines[1]!.indexOf('bad'), lines[0]!.indexOf('LAST FAILURE'));
+  });
+
+  it('laid-out output keeps its lines and spacing, but no control character or secret', () => {
+    const text = `NODE   ROLE\nnode1  Promoted\n  note: \x1b]0;owned\x07 password=${SECRET}\n`;
+    const clean = cleanOutput(text);
+    assert.equal(clean.split('\n').length, text.split('\n').length);
+    assert.match(clean, /^node1  Promoted$/m);
+    assert.doesNotMatch(clean, /[\x00-\x09\x0b-\x1f]/);
+    assert.doesNotMatch(clean, new RegExp(SECRET.slice(0, 6)));
   });
 
   it('cuts every log line and exit reason to a bound, at a character boundary', () => {
