@@ -85,6 +85,15 @@ describe(`rejoin of a diverged old primary (real PostgreSQL ${PG_MAJOR})`, () =>
     assert.equal(dry.exitCode, 0, dry.stderr);
     assert.match(dry.stdout, /dry run/);
     assert.equal(await digest(node1.datadir), before, 'dry run: the data directory is untouched');
+    // Every refusal comes before the question, dry run or not: here a node name primary_conninfo does not carry.
+    const wrongNode = flags.map((flag) => (flag === 'node1' ? 'node9' : flag));
+    for (const extra of [['--dry-run'], []]) {
+      const refusedFirst = await run(process.execPath, [CLI, 'rewind', ...wrongNode, ...extra], { timeoutMs: 60_000 });
+      assert.notEqual(refusedFirst.exitCode, 0, refusedFirst.stdout);
+      assert.match(refusedFirst.stderr, /could not start as a standby afterwards: .*node9/);
+      assert.doesNotMatch(refusedFirst.stderr, /confirm/);
+    }
+    assert.equal(await digest(node1.datadir), before, 'refused: the data directory is untouched');
     // Without a terminal to confirm on, nothing changes without --yes.
     const unconfirmed = await run(process.execPath, [CLI, 'rewind', ...flags], { timeoutMs: 60_000 });
     assert.equal(unconfirmed.exitCode, 2, unconfirmed.stderr);

@@ -64,22 +64,23 @@ export async function operatorRejoin(req: OperatorRequest, target: RejoinTarget)
   const staleLock = join(params.datadir, 'postmaster.pid');
   const hasStaleLock = existsSync(staleLock);
   if (hasStaleLock) out(`${req.dryRun ? 'would remove' : 'removing'} ${staleLock}, left by a dead postmaster`);
+  // Every refusal comes before the question (and in a dry run): the operator is never asked to agree to what will not happen.
+  const problems = replicationSettingProblems(await readReplicationSettings(params.bindir, params.pgdata, params.startOptions, params.systemUser), req.node);
+  // The node's configuration comes back byte for byte: what would stop it starting as a standby then stops it now.
+  if (problems.length > 0) throw new Refusal(`not rejoining, nothing changed: the node could not start as a standby afterwards: ${problems.join('; ')}`);
+  if (req.method === 'reclone') {
+    const plan = await planReclone(params.datadir, new Date());
+    if (!plan.keepAside) throw new Refusal(plan.reason);
+    if (req.dryRun) for (const step of plan.steps) out(describeStep(step));
+  }
   if (req.dryRun) {
     if (req.method === 'rewind' && control.state === 'shut down' && !hasStaleLock) {
       const failure = await runRewind(target, source, req.timeoutMs, '', true);
       if (failure) throw new Refusal(failure);
       out('pg_rewind --dry-run succeeded');
     }
-    if (req.method === 'reclone') {
-      const plan = await planReclone(params.datadir, new Date());
-      if (!plan.keepAside) throw new Refusal(plan.reason);
-      for (const step of plan.steps) out(describeStep(step));
-    }
     return out(`dry run: nothing changed (${elapsed(started)})`);
   }
-  const problems = replicationSettingProblems(await readReplicationSettings(params.bindir, params.pgdata, params.startOptions, params.systemUser), req.node);
-  // The node's configuration comes back byte for byte: what would stop it starting as a standby then stops it now.
-  if (problems.length > 0) throw new Refusal(`not rejoining, nothing changed: the node could not start as a standby afterwards: ${problems.join('; ')}`);
   if (!(await req.confirm(`${req.method} ${params.datadir} from ${redactSecrets(source)}`))) throw new Refusal('not confirmed: nothing changed');
   if (hasStaleLock) await removeStaleLockFiles([staleLock], { evenIfGone: true });
   const outcome = await executeRejoin(target, source, assessment, req.method, false, req.timeoutMs - (Date.now() - started));
