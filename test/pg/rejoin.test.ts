@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { chmod, readdir, readFile, rename, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, link, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../../src/exec/run.js';
 import { OCF } from '../../src/ocf/exit-codes.js';
@@ -70,36 +70,39 @@ describe(`rejoin of a diverged old primary (real PostgreSQL ${PG_MAJOR})`, () =>
     assert.equal((await act(pair, 'monitor', node1, { OCF_RESKEY_CRM_meta_interval: '10000' })).code, OCF.SUCCESS);
   });
 
-  it("a diverged WAL segment planted as a link to root's file: the evidence copy refuses it, reads nothing, and the next start rejoins", async () => {
-    const pair = await newPair(55490);
-    const { primary: node1, standby: node2 } = pair;
-    await startPair(actOn(pair), node1, node2);
-    await failoverWithLostWrites(actOn(pair), node1, node2, false);
-    // After a clean stop, the shutdown checkpoint lies in the last segment of the WAL the rewind discards.
-    const control = await run(`${PG_BIN}/pg_controldata`, [node1.datadir], { timeoutMs: 10_000 });
-    const segment = /Latest checkpoint's REDO WAL file:\s+(\S+)/.exec(control.stdout)?.[1];
-    assert.ok(segment, control.stdout);
-    const rootFile = join(pair.base, 'root-secret');
-    await writeFile(rootFile, 'root-only-secret-content\n');
-    await chmod(rootFile, 0o600);
-    const real = join(node1.datadir, 'pg_wal', segment);
-    await rename(real, `${real}.moved`);
-    await symlink(rootFile, real);
-    const refused = await act(pair, 'start', node1);
-    assert.equal(refused.code, OCF.ERR_GENERIC, refused.stderr);
-    assert.match(refused.reason ?? '', new RegExp(`refusing to touch .*${segment} as root`));
-    assert.match(refused.stderr, /it is a symbolic link/);
-    const rootAfter = await stat(rootFile);
-    assert.deepEqual([rootAfter.uid, rootAfter.mode & 0o777, await readFile(rootFile, 'utf8')], [0, 0o600, 'root-only-secret-content\n'], "root's file untouched");
-    const archived = await run('grep', ['-rl', 'root-only-secret', join(pair.base, 'archive')], { timeoutMs: 10_000 });
-    assert.equal(archived.stdout, '', "root's file was not copied into the evidence archive");
-    // The operator removes the planted link: the next start rejoins by itself.
-    await rename(`${real}.moved`, real);
-    await ok(act(pair, 'stop', node1));
-    const started = await ok(act(pair, 'start', node1));
-    assert.match(started.stderr, /rejoined by rewind/);
-    await waitStreaming(node2, node1);
-  });
+  for (const plant of ['symbolic', 'hard'] as const) {
+    it(`a diverged WAL segment planted as a ${plant} link to root's file: the evidence copy refuses it, reads nothing, and the next start rejoins`, async () => {
+      const pair = await newPair(plant === 'symbolic' ? 55490 : 55492);
+      const { primary: node1, standby: node2 } = pair;
+      await startPair(actOn(pair), node1, node2);
+      await failoverWithLostWrites(actOn(pair), node1, node2, false);
+      // After a clean stop, the shutdown checkpoint lies in the last segment of the WAL the rewind discards.
+      const control = await run(`${PG_BIN}/pg_controldata`, [node1.datadir], { timeoutMs: 10_000 });
+      const segment = /Latest checkpoint's REDO WAL file:\s+(\S+)/.exec(control.stdout)?.[1];
+      assert.ok(segment, control.stdout);
+      const rootFile = join(pair.base, 'root-secret');
+      await writeFile(rootFile, 'root-only-secret-content\n');
+      await chmod(rootFile, 0o600);
+      const real = join(node1.datadir, 'pg_wal', segment);
+      await rename(real, `${real}.moved`);
+      await (plant === 'symbolic' ? symlink(rootFile, real) : link(rootFile, real));
+      const refused = await act(pair, 'start', node1);
+      assert.equal(refused.code, OCF.ERR_GENERIC, refused.stderr);
+      assert.match(refused.reason ?? '', new RegExp(`refusing to touch .*${segment} as root`));
+      assert.match(refused.stderr, plant === 'symbolic' ? /it is a symbolic link/ : /it has 2 hard links/);
+      const rootAfter = await stat(rootFile);
+      assert.deepEqual([rootAfter.uid, rootAfter.mode & 0o777, await readFile(rootFile, 'utf8')], [0, 0o600, 'root-only-secret-content\n'], "root's file untouched");
+      if (plant === 'hard') await rm(real);
+      const archived = await run('grep', ['-rl', 'root-only-secret', join(pair.base, 'archive')], { timeoutMs: 10_000 });
+      assert.equal(archived.stdout, '', "root's file was not copied into the evidence archive");
+      // The operator removes the planted link: the next start rejoins by itself.
+      await rename(`${real}.moved`, real);
+      await ok(act(pair, 'stop', node1));
+      const started = await ok(act(pair, 'start', node1));
+      assert.match(started.stderr, /rejoined by rewind/);
+      await waitStreaming(node2, node1);
+    });
+  }
 
   it('rejoin=manual refuses to start with the command to run; pgha rewind brings the node back', async () => {
     const pair = await newPair(55482);
