@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { setNodeLink } from './network.js';
-import { isLiveState, liveProcessesInNetns, procStat } from './proc.js';
+import { isLiveState, procStat } from '../common/proc.js';
+import { liveProcessesInNetns } from './proc.js';
 import { Deadline, pollUntil } from '../exec/deadline.js';
 import { findLabNode, requireLabState } from './state.js';
 import { PG_PORT } from './layout.js';

@@ -3,7 +3,8 @@ import { launchDetached } from './launcher.js';
 import { anchorPid, enterArgs, holderPid, runInNode, runInNodeChecked, runOnHost } from './node-exec.js';
 import { LAB_PREFIX, NODE_NIC } from './layout.js';
 import { mkdir, readFile } from 'node:fs/promises';
-import { nsInode, procStat, refOf } from './proc.js';
+import { procStat } from '../common/proc.js';
+import { nsInode, refOf } from './proc.js';
 import { RUN_DIRS, privateMounts } from './node-fs.js';
 import { writeHolderRef, type LabNodeState } from './state.js';
 

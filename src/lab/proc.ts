@@ -1,37 +1,10 @@
-import { readdir, readFile, readlink } from 'node:fs/promises';
+import { readdir, readlink } from 'node:fs/promises';
+import { isLiveState, procStat } from '../common/proc.js';
 import type { ProcessRef } from './state.js';
 
-/**
- * Reading /proc: which processes live in a namespace, and whether a pid is
- * really alive. After SIGKILL a process may linger as a zombie (its parent,
- * possibly a pid 1 that never reaps, has not waited for it): kill -0 still
- * succeeds then, so liveness is read from the state field of /proc/PID/stat.
- */
-export interface ProcStat {
-  state: string;
-  startTime: string;
-}
+// Reading /proc for the lab: whether a recorded process is still that one, and which processes live in a namespace.
 
-/** Parses /proc/PID/stat text; the command name may itself contain spaces and parentheses. */
-export function parseProcStat(text: string): ProcStat {
-  const end = text.lastIndexOf(')');
-  if (end < 0) throw new Error('malformed /proc stat');
-  const fields = text.slice(end + 2).split(' ');
-  // fields[0] is field 3 (state); start time is field 22.
-  return { state: fields[0] ?? '?', startTime: fields[19] ?? '' };
-}
-
-export async function procStat(pid: number): Promise<ProcStat | undefined> {
-  try {
-    return parseProcStat(await readFile(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-/** Alive means: exists, is not a zombie (Z) or dead (X). */
-export const isLiveState = (state: string) => state !== 'Z' && state !== 'X';
-
+/** The recorded process is alive and is still that one (same start time: not a recycled pid). */
 export async function isAlive(ref: ProcessRef): Promise<boolean> {
   const stat = await procStat(ref.pid);
   return stat !== undefined && stat.startTime === ref.startTime && isLiveState(stat.state);

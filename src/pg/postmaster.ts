@@ -1,5 +1,6 @@
 import { lstat, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isLiveProcess, isLiveState, processState } from '../common/proc.js';
 
 /** Device and inode of a data directory: a directory holding PG_VERSION (so "/" or an empty mount point is never one). */
 export async function dataDirectoryIdentity(datadir: string): Promise<{ dev: number; ino: number; uid: number } | undefined> {
@@ -28,24 +29,6 @@ export async function runningPostmasterPid(datadir: string): Promise<number | un
   const cwd = await stat(`/proc/${pid}/cwd`).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? null : undefined));
   if (cwd === undefined) return pid;
   return cwd !== null && sameFile(cwd, directory) ? pid : undefined;
-}
-
-/** The process's state letter from /proc (R, S, D, T stopped, Z zombie...), undefined when it is gone. */
-export async function processState(pid: number): Promise<string | undefined> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    // The state field follows the parenthesised command name, which may itself hold spaces.
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-  } catch {
-    return undefined;
-  }
-}
-
-/** A process that exists and is neither a zombie nor dead (a zombie's pid still answers kill -0). */
-const isLiveState = (state: string | undefined): boolean => state !== undefined && state !== 'Z' && state !== 'X';
-
-export async function isLiveProcess(pid: number): Promise<boolean> {
-  return isLiveState(await processState(pid));
 }
 
 /** What pg_ctl stop -m <mode> sends the postmaster. */

@@ -6,7 +6,8 @@ import { mkdir, readdir, readFile, rmdir, stat, writeFile } from 'node:fs/promis
 import { join } from 'node:path';
 import { run } from '../../src/exec/run.js';
 import { withConnection } from '../../src/pg/sql.js';
-import { isLiveProcess, processesInDataDirectory } from '../../src/pg/postmaster.js';
+import { isLiveProcess } from '../../src/common/proc.js';
+import { processesInDataDirectory } from '../../src/pg/postmaster.js';
 import { REWIND_SOURCE_FUNCTIONS } from '../../src/agent/rejoin/validate-rewind.js';
 import { OCF } from '../../src/ocf/exit-codes.js';
 import { runAgent } from './helpers/agent.js';

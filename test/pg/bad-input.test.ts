@@ -5,7 +5,8 @@ import { copyFile, link, mkdir, readFile, rm, stat, symlink, writeFile } from 'n
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { OCF } from '../../src/ocf/exit-codes.js';
-import { isLiveProcess, runningPostmasterPid } from '../../src/pg/postmaster.js';
+import { isLiveProcess } from '../../src/common/proc.js';
+import { runningPostmasterPid } from '../../src/pg/postmaster.js';
 import { withConnection } from '../../src/pg/sql.js';
 import { runAgent } from './helpers/agent.js';
 import { createPair, type TestPair } from './helpers/instances.js';

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
  * rank or a lower one, never a higher one, and two folders never import each other.
  */
 const RANK: Record<string, number> = {
-  common: 0, // tiny helpers every layer shares: Pacemaker's true words, first line, the version
+  common: 0, // tiny helpers every layer shares: Pacemaker's true/false words, first line, error message, version, /proc liveness
   exec: 0, // the one command runner: everything runs commands through it
   fs: 0, // safe file writes: a tool, knows nothing of PostgreSQL or Pacemaker
   packaging: 0, // where pgha installs its files: plain file copies

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { isHealthy, parseCrmMonXml } from '../../../src/lab/cluster-view.ts';
-import { isLiveState, nsInodeOf, parseProcStat } from '../../../src/lab/proc.ts';
+import { nsInodeOf } from '../../../src/lab/proc.ts';
 import { missingAcknowledged, writeOutageMs, type WriteEvent } from '../../../src/lab/writer.ts';
 
 // Captured from the lab while node1's primary had just failed its monitor (failed="true").
@@ -43,26 +43,6 @@ describe('crm_mon XML', () => {
   });
 });
 
-describe('/proc parsing', () => {
-  it('reads state and start time even with spaces and parentheses in the command name', () => {
-    const fields = ['S', ...Array.from({ length: 18 }, (_, i) => String(i)), '123456', '0'];
-    const s = parseProcStat(`4242 (postgres: x (y)) ${fields.join(' ')}`);
-    assert.equal(s.state, 'S');
-    assert.equal(s.startTime, '123456');
-  });
-
-  it('treats zombies as dead', () => {
-    assert.equal(isLiveState('Z'), false);
-    assert.equal(isLiveState('X'), false);
-    assert.equal(isLiveState('S'), true);
-    assert.equal(isLiveState('T'), true, 'a stopped process still holds its resources');
-  });
-
-  it('reads namespace inodes from /proc links', () => {
-    assert.equal(nsInodeOf('net:[4026532281]'), 4026532281);
-    assert.equal(nsInodeOf('garbage'), undefined);
-  });
-});
 
 describe('writer accounting', () => {
   const ev = (n: number, ok: boolean, start: number, end = start + 5): WriteEvent => ({ n, ok, start, end });
@@ -79,5 +59,12 @@ describe('writer accounting', () => {
   it('lists acknowledged rows that are missing, ignoring failed attempts', () => {
     assert.deepEqual(missingAcknowledged(events, new Set([1, 2, 5, 6])), []);
     assert.deepEqual(missingAcknowledged(events, new Set([1, 5, 6, 3])).map((e) => e.n), [2]);
+  });
+});
+
+describe('namespaces from /proc', () => {
+  it('reads namespace inodes from /proc links', () => {
+    assert.equal(nsInodeOf('net:[4026532281]'), 4026532281);
+    assert.equal(nsInodeOf('garbage'), undefined);
   });
 });
