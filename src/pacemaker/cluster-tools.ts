@@ -1,6 +1,6 @@
 import type { RunResult, Runner } from '../exec/run.js';
 import { parseCib, type Cib } from './cib.js';
-import { parseCorosyncNodelist } from './corosync.js';
+import { flattenCmapctl, membershipSettleMs, parseCorosyncNodelist, parseQuorate } from './corosync.js';
 import { parseCrmMon, type CrmMon } from './crm-mon.js';
 import { firstLine } from '../common/text.js';
 
@@ -73,3 +73,20 @@ export async function resolveAddresses(runner: Runner, nodes: readonly string[],
   return addresses;
 }
 
+
+/**
+ * Whether this node's partition has quorum, asked of corosync's votequorum
+ * itself: Pacemaker's view (crm_node -q) follows it, a moment later.
+ * undefined: corosync did not say.
+ */
+export async function readPartitionQuorate(runner: Runner): Promise<boolean | undefined> {
+  const result = await runner('corosync-quorumtool', ['-s'], { timeoutMs: 5_000 });
+  // Exit 0: quorate, 2: not quorate; the status text says which either way.
+  return result.exitCode === 0 || result.exitCode === 2 ? parseQuorate(result.stdout) : undefined;
+}
+
+/** membershipSettleMs from the running corosync's timeouts; undefined when it cannot be read. */
+export async function readMembershipSettleMs(runner: Runner): Promise<number | undefined> {
+  const result = await runner('corosync-cmapctl', ['-b', 'runtime.config.totem'], { timeoutMs: 5_000 });
+  return result.exitCode === 0 ? membershipSettleMs(flattenCmapctl(result.stdout)) : undefined;
+}

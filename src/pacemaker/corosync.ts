@@ -34,3 +34,40 @@ export function parseHostFlags(flags: readonly string[]): Map<string, string> {
   }
   return hosts;
 }
+
+/** `corosync-cmapctl` output (`key (type) = value` lines) as flat keys. */
+export function flattenCmapctl(text: string): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = /^(\S+)\s+\([^)]*\)\s+=\s?(.*)$/.exec(line.trim());
+    if (m) flat[m[1]!] = m[2]!;
+  }
+  return flat;
+}
+
+/**
+ * Whether this node's partition has quorum, from `corosync-quorumtool -s`
+ * ("Quorate: Yes"); undefined when the output says neither.
+ */
+export function parseQuorate(output: string): boolean | undefined {
+  const match = /^Quorate:\s+(Yes|No)\b/m.exec(output);
+  return match ? match[1] === 'Yes' : undefined;
+}
+
+/** Margin for the membership protocol's own rounds (join, commit, recovery, votequorum sync) on a slow network. */
+const MEMBERSHIP_ROUNDS_MARGIN_MS = 1_000;
+
+/**
+ * How long after losing contact corosync has surely formed a new membership
+ * (and votequorum recomputed quorum): the token timeout as it runs (with
+ * token_coefficient), then the consensus timeout, then the protocol's rounds.
+ * From `corosync-cmapctl -b runtime.config.totem` flattened; undefined
+ * without both timeouts.
+ */
+export function membershipSettleMs(flat: Readonly<Record<string, string>>): number | undefined {
+  const token = Number(flat['runtime.config.totem.token']);
+  const consensus = Number(flat['runtime.config.totem.consensus']);
+  const join = Number(flat['runtime.config.totem.join'] ?? 0);
+  if (!(token > 0) || !(consensus > 0)) return undefined;
+  return token + consensus + (join > 0 ? join : 0) + MEMBERSHIP_ROUNDS_MARGIN_MS;
+}

@@ -3,7 +3,8 @@ import { run } from '../../exec/run.js';
 import { buildModel } from './build-model.js';
 import type { ClusterModel, CorosyncSettings, SbdSettings } from './cluster-model.js';
 import { deviceTargets } from './device-reach.js';
-import { corosyncSettings, flattenCmapctl, flattenCorosyncConf, parseSbdConfig, parseSbdMsgwait } from './parse-corosync.js';
+import { corosyncSettings, flattenCorosyncConf, parseSbdConfig, parseSbdMsgwait } from './parse-corosync.js';
+import { flattenCmapctl } from '../../pacemaker/corosync.js';
 
 export interface GatherOptions {
   /** An offline CIB file; the live CIB (cibadmin -Q) when absent. */

@@ -35,16 +35,6 @@ export function flattenCorosyncConf(text: string): Record<string, string> {
   return flat;
 }
 
-/** `corosync-cmapctl` output (`key (type) = value` lines) as flat keys. */
-export function flattenCmapctl(text: string): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const m = /^(\S+)\s+\([^)]*\)\s+=\s?(.*)$/.exec(line.trim());
-    if (m) flat[m[1]!] = m[2]!;
-  }
-  return flat;
-}
-
 const flag = (value: string | undefined): boolean | undefined => (value === undefined ? undefined : isTrue(value));
 
 export function corosyncSettings(flat: Record<string, string>, source: string): CorosyncSettings {

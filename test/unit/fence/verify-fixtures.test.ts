@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { buildModel } from '../../../src/fence/verify/build-model.ts';
 import type { CorosyncSettings } from '../../../src/fence/verify/cluster-model.ts';
-import { corosyncSettings, flattenCmapctl, flattenCorosyncConf } from '../../../src/fence/verify/parse-corosync.ts';
+import { corosyncSettings, flattenCorosyncConf } from '../../../src/fence/verify/parse-corosync.ts';
+import { flattenCmapctl } from '../../../src/pacemaker/corosync.ts';
 import { formatReport, verifyCluster } from '../../../src/fence/verify/verify-cluster.ts';
 
 const FIXTURES = 'test/fixtures/fence-cib';
