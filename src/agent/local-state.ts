@@ -29,6 +29,8 @@ export interface LocalState {
   unreplicatedWal?: boolean;
   /** Since when a standby has not streamed, as its monitors saw it. */
   notStreaming?: NotStreaming;
+  /** Since when this primary has seen no healthy standby while PostgreSQL still waits for its set (ms). */
+  noStandbySince?: number;
   /** A smaller synchronous set to publish once its members flushed past `lsn`. */
   pendingShrink?: { set: string; lsn: string };
   /** This node redirected a promotion: its failed promote is cleared once the cluster has moved on. */

@@ -100,7 +100,7 @@ export const PARAMETERS = [
     name: 'sync_mode',
     shortdesc: 'Synchronous replication managed by the agent',
     longdesc:
-      'off: the agent leaves synchronous_standby_names alone. quorum: the primary keeps synchronous_standby_names = ANY sync_count (the healthy standbys) and drops a dead standby so writes continue. strict: every standby of the cluster stays in the set, so writes wait rather than risk losing an acknowledged commit. In both modes the set is published in the CIB before PostgreSQL relies on it, and only its members can be promoted.',
+      'off: the agent leaves synchronous_standby_names alone. quorum: the primary keeps synchronous_standby_names = ANY sync_count (the healthy standbys) and drops a dead standby so writes continue; with no standby left, writes continue asynchronously only once corosync would have noticed a partition and reports quorum, so a primary cut off from the majority never acknowledges a commit alone. strict: every standby of the cluster stays in the set, so writes wait rather than risk losing an acknowledged commit. In both modes the set is published in the CIB before PostgreSQL relies on it, and only its members can be promoted.',
     type: 'select',
     options: SYNC_MODES,
     default: 'off',

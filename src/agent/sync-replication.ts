@@ -1,11 +1,16 @@
+import { getProcessDeadline, run } from '../exec/run.js';
+import { sleep } from '../exec/deadline.js';
+import { readMembershipSettleMs, readPartitionQuorate } from '../pacemaker/cluster-tools.js';
 import type { LocalStatus, ReplicationPeer } from '../pg/queries.js';
 import { withConnection } from '../pg/sql.js';
 import { publishSet, readPublishedSet } from '../sync/cib-set.js';
 import {
+  asynchronousGate,
   desiredSet,
   EMPTY_SET,
   formatPublishedSet,
   formatStandbyNames,
+  goesAsynchronous,
   graceMembers,
   isLeftoverAgentSet,
   enoughCaughtUp,
@@ -22,6 +27,10 @@ import { updateLocalState, type LocalState } from './local-state.js';
 /** After a promotion, the previous synchronous standbys get this long to reconnect before quorum mode drops them. */
 export const SYNC_RECONNECT_GRACE_MS = 15_000;
 const PUBLISHED_CACHE_MS = 60_000;
+/** Corosync's default timeouts on five nodes take about 12 s to form a new membership: used when its own cannot be read. */
+const FALLBACK_SETTLE_MS = 15_000;
+/** What a monitor keeps for the quorum check and the rest of its work after waiting out corosync. */
+const AFTER_SETTLE_RESERVE_MS = 3_000;
 
 /**
  * The primary's side of sync_mode, once per monitor (and right after
@@ -41,6 +50,7 @@ export async function manageSynchronousReplication(
   ctx: AgentContext,
   peers: readonly ReplicationPeer[],
   primary: Pick<LocalStatus, 'synchronousStandbyNames' | 'currentLsn' | 'timeline'> | undefined,
+  { mayWaitForMembership }: { mayWaitForMembership: boolean },
 ): Promise<SyncSet> {
   const currentNames = primary?.synchronousStandbyNames ?? '';
   const currentLsn = primary?.currentLsn;
@@ -61,6 +71,9 @@ export async function manageSynchronousReplication(
     }
     const desired = desiredSet(ctx.params.syncMode, ctx.params.syncCount, standbys, [...healthy]);
     const current = parseStandbyNames(currentNames) ?? { quorum: -1, members: [] };
+    if (!goesAsynchronous(current, desired)) state.noStandbySince = undefined;
+    // Writes keep waiting for the set PostgreSQL has until it is safe not to.
+    else if (!(await quorumAllowsAsynchronous(ctx, state, mayWaitForMembership))) return published;
     const step = planSyncStep(published, current, desired);
 
     if (step.publishBefore) {
@@ -82,6 +95,29 @@ export async function manageSynchronousReplication(
     if (state.pendingShrink) published = await publishShrinkWhenCaughtUp(ctx, state, peers, published, timeline);
     return published;
   });
+}
+
+/**
+ * No healthy standby is left (quorum mode): whether PostgreSQL may stop
+ * waiting for one (asynchronousGate). `mayWait`: a monitor may spend its
+ * spare time waiting out corosync; promote never does, since the VIP starts
+ * only after it.
+ */
+async function quorumAllowsAsynchronous(ctx: AgentContext, state: LocalState, mayWait: boolean): Promise<boolean> {
+  const now = Date.now();
+  const since = (state.noStandbySince ??= now);
+  const settleMs = (await readMembershipSettleMs(run)) ?? FALLBACK_SETTLE_MS;
+  const spareMs = mayWait ? getProcessDeadline().remainingMs() - AFTER_SETTLE_RESERVE_MS : 0;
+  const gate = asynchronousGate(since, now, settleMs, spareMs);
+  if (gate.check === 'later') {
+    ctx.log.info(`no healthy standby for ${now - since} ms: writes wait for the synchronous set until corosync would have noticed a partition (${settleMs} ms), then for quorum`);
+    return false;
+  }
+  if (gate.check === 'wait') await sleep(gate.ms);
+  const quorate = await readPartitionQuorate(run);
+  if (quorate === true) return true;
+  ctx.log.warning(`no healthy standby, and this partition ${quorate === false ? 'has no quorum' : 'cannot tell whether it has quorum'}: writes wait for the synchronous set`);
+  return false;
 }
 
 /**
@@ -139,5 +175,7 @@ export async function rememberPromotion(ctx: AgentContext, running: string[] | u
     state.runningAtPromotion = running;
     state.publishedSet = undefined;
     state.pendingShrink = undefined;
+    // Standbys missed in an earlier term as primary say nothing about this one.
+    state.noStandbySince = undefined;
   });
 }

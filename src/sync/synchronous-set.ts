@@ -86,6 +86,27 @@ export function graceMembers(published: SyncSet, running: readonly string[], sel
   return members.length > 0 ? members : others;
 }
 
+/** quorum mode about to stop waiting for any standby: PostgreSQL has a set, the desired one is empty. */
+export const goesAsynchronous = (current: SyncSet, desired: SyncSet) => current.members.length > 0 && desired.members.length === 0;
+
+/** What to do before going asynchronous; see asynchronousGate. */
+export type AsynchronousGate = { check: 'quorum' } | { check: 'wait'; ms: number } | { check: 'later' };
+
+/**
+ * Going asynchronous is safe only if this primary is not the one cut off: a
+ * primary partitioned from the majority also sees no standby, and every write
+ * it acknowledged alone would be missing on the primary the majority promotes.
+ * Corosync notices a partition within `settleMs` (see membershipSettleMs), so
+ * once no standby has been healthy for that long, quorum as corosync then
+ * reports it tells the two apart. Until then the monitor waits, when the wait
+ * fits in the `spareMs` it can spend, or leaves the decision to a later one.
+ */
+export function asynchronousGate(noStandbySince: number, now: number, settleMs: number, spareMs: number): AsynchronousGate {
+  const remaining = noStandbySince + settleMs - now;
+  if (remaining <= 0) return { check: 'quorum' };
+  return remaining <= spareMs ? { check: 'wait', ms: remaining } : { check: 'later' };
+}
+
 /** The union, keeping the smaller quorum: safe to publish before PostgreSQL switches between the two. */
 export function coveringSet(a: SyncSet, b: SyncSet): SyncSet {
   if (a.members.length === 0) return b;

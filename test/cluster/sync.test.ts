@@ -3,11 +3,12 @@ import assert from 'node:assert/strict';
 import { blockReplication, killPostmaster } from '../../src/lab/faults.js';
 import { labNodes, labPowerOff, labPowerOn } from '../../src/lab/power.js';
 import { LabWriter, missingAcknowledged } from '../../src/lab/writer.js';
-import { clearMove, movePromoted, rowsOnNode, setCloneRole } from '../../src/lab/cluster-ops.js';
+import { clearMove, movePromoted, rowsOnNode, setCloneRole, sqlOnNode } from '../../src/lab/cluster-ops.js';
 import { waitForCluster, waitForNewPrimary } from '../../src/lab/cluster-watch.js';
 import { pacemakerLogLines } from '../../src/lab/pacemaker-log.js';
 import { runInNodeChecked } from '../../src/lab/node-exec.js';
 import { RESOURCE } from '../../src/lab/cib-commands.js';
+import { flattenCmapctl, membershipSettleMs } from '../../src/pacemaker/corosync.js';
 import type { ClusterStatus } from '../../src/cli/status/status-model.js';
 import { bringLabDown, pghaInNode, bringLabUp, currentPrimary, freshFirstRow, log, restoreHealthy, setSyncMode, sleep, waitFor } from './harness.js';
 import { crashPrimaryUnderLoad, lostOutsideWindow, makeLag, runWithWriter, type ScenarioResult } from './scenario.js';
@@ -134,6 +135,40 @@ describe('synchronous replication managed by the agent (lab)', { timeout: 15 * 6
     log(`pgha status after the kill: set ${JSON.stringify(during.publishedSet)}, warnings ${JSON.stringify(during.syncWarnings)}`);
     await setSyncMode('off', 1);
     await restoreHealthy();
+  });
+
+  it('quorum: replication cut to every standby while all nodes keep quorum: commits wait until corosync would have noticed a partition, then continue without a standby; the set returns', { timeout: 4 * 60_000 }, async () => {
+    await restoreHealthy();
+    await setSyncMode('quorum', 1);
+    const primary = await currentPrimary();
+    const standbys = (await labNodes()).filter((n) => n !== primary);
+    const settleMs = membershipSettleMs(flattenCmapctl((await runInNodeChecked(primary, ['corosync-cmapctl', '-b', 'runtime.config.totem'], { timeoutMs: 10_000 })).stdout))!;
+    // Under steady writes the standbys reply at once, so the primary's WAL senders give up this long after the cut.
+    const senderTimeoutMs = Number(await sqlOnNode(primary, "SELECT setting FROM pg_settings WHERE name = 'wal_sender_timeout'"));
+    const first = freshFirstRow();
+    const writer = LabWriter.start({ first });
+    try {
+      await writer.waitForSuccesses(20, 20_000);
+      const cutAt = Date.now();
+      for (const standby of standbys) await blockReplication(standby, true);
+      await writer.waitForSuccesses(10, 90_000);
+      const events = [...writer.events];
+      // A commit its standby confirmed just before the cut may be acknowledged a moment after.
+      const early = events.filter((e) => e.ok && e.end > cutAt + 1_000 && e.end < cutAt + senderTimeoutMs + settleMs - 1_000);
+      assert.deepEqual(early.map((e) => e.n), [], `no commit is acknowledged without a standby before corosync could have seen a partition (${settleMs} ms after the WAL senders' ${senderTimeoutMs} ms timeout)`);
+      const resumed = events.find((e) => e.ok && e.end > cutAt + 1_000);
+      assert.ok(resumed, 'commits continue without a standby');
+      log(`quorum, replication cut: commits acknowledged again ${resumed.end - cutAt} ms after the cut (corosync settles in ${settleMs} ms)`);
+      for (const standby of standbys) await blockReplication(standby, false);
+      await waitFor('both standbys back in the synchronous set', 90_000, async () => (await pghaStatus(primary)).nodes.filter((n) => n.node !== primary && n.syncState === 'quorum').length === 2);
+      await writer.waitForSuccesses(10, 30_000);
+      assert.deepEqual(missingAcknowledged(await writer.stop(), await rowsOnNode(primary, first)), []);
+      assert.equal(await currentPrimary(), primary, 'a replication outage moves nothing');
+    } finally {
+      for (const standby of standbys) await blockReplication(standby, false);
+      await writer.stop();
+    }
+    await setSyncMode('off', 1);
   });
 
   it('quorum: a promotion redirected to the more advanced member completes, though the other member is restarted meanwhile', { timeout: 4 * 60_000 }, async () => {

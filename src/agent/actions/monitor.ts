@@ -62,7 +62,7 @@ export async function monitor(ctx: AgentContext): Promise<OcfExitCode> {
 /** A failure to manage the synchronous set is logged; it never fails the primary's monitor (PostgreSQL keeps its last set). */
 async function synchronousSetOrWarn(ctx: AgentContext, observation: Observation): Promise<SyncSet> {
   try {
-    return await manageSynchronousReplication(ctx, observation.peers, observation.status);
+    return await manageSynchronousReplication(ctx, observation.peers, observation.status, { mayWaitForMembership: true });
   } catch (error) {
     ctx.log.warning(`synchronous replication: ${errorMessage(error)}`);
     return EMPTY_SET;

@@ -23,7 +23,7 @@ async function prepareForWrites(ctx: AgentContext, promoted: LocalStatus): Promi
   try {
     const notification = ctx.env.notification;
     if (ctx.params.syncMode !== 'off') await rememberPromotion(ctx, notification && nodesAfterTransition(notification));
-    await manageSynchronousReplication(ctx, [], promoted);
+    await manageSynchronousReplication(ctx, [], promoted, { mayWaitForMembership: false });
   } catch (error) {
     ctx.log.warning(`synchronous replication after promote: ${errorMessage(error)}`);
   }

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  asynchronousGate,
   coveringSet,
   desiredSet,
   EMPTY_SET,
   formatPublishedSet,
   formatStandbyNames,
+  goesAsynchronous,
   graceMembers,
   isLeftoverAgentSet,
   enoughCaughtUp,
@@ -164,4 +166,22 @@ describe('isLeftoverAgentSet (sync_mode off)', () => {
     assert.equal(isLeftoverAgentSet('FIRST 1 (node2)', 'ANY 1 ("node2", "node3")'), false);
   });
   it('has nothing to release when PostgreSQL is asynchronous', () => assert.equal(isLeftoverAgentSet('', 'ANY 1 ("node2")'), false));
+});
+
+describe('going asynchronous (quorum mode, no healthy standby)', () => {
+  const set = { quorum: 1, members: ['node2', 'node3'] };
+  it('is when PostgreSQL has a set and none is desired', () => {
+    assert.equal(goesAsynchronous(set, EMPTY_SET), true);
+    assert.equal(goesAsynchronous(set, { quorum: 1, members: ['node3'] }), false, 'shrinking to a live member is not');
+    assert.equal(goesAsynchronous(EMPTY_SET, EMPTY_SET), false, 'already asynchronous');
+  });
+  it('checks quorum only once corosync would have noticed a partition since the standbys were last seen', () => {
+    assert.deepEqual(asynchronousGate(1_000, 5_630, 4_630, 0), { check: 'quorum' });
+    assert.deepEqual(asynchronousGate(1_000, 9_000, 4_630, 0), { check: 'quorum' });
+  });
+  it('waits the rest when it fits in the time the monitor can spare, else leaves it to a later monitor', () => {
+    assert.deepEqual(asynchronousGate(1_000, 2_000, 4_630, 6_000), { check: 'wait', ms: 3_630 });
+    assert.deepEqual(asynchronousGate(1_000, 2_000, 4_630, 3_000), { check: 'later' });
+    assert.deepEqual(asynchronousGate(1_000, 1_000, 4_630, 0), { check: 'later' }, 'promote never waits');
+  });
 });
