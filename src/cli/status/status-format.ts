@@ -3,7 +3,9 @@ import { formatStandbyNames } from '../../sync/synchronous-set.js';
 import { describeRecoveryWarning } from '../configure/recovery-settings.js';
 import type { ClusterStatus, NodeStatus, SyncWarning } from './status-model.js';
 
-const HEADERS = ['NODE', 'PACEMAKER', 'ROLE', 'POSTGRESQL', 'TL', 'LSN (RECEIVE/REPLAY)', 'LAG', 'SYNC', 'SCORE', 'LAST FAILURE', 'FENCING'];
+const HEADERS = ['NODE', 'PACEMAKER', 'ROLE', 'POSTGRESQL', 'TL', 'LSN (RECEIVE/REPLAY)', 'LAG', 'SYNC', 'SCORE', 'FAILURE', 'FENCING'];
+/** The table fits a 120-column terminal: should it not, the failure, then the fence devices, are shortened there (the failure is whole below it). */
+const TABLE_FIT = { maxWidth: 120, shrink: [HEADERS.indexOf('FAILURE'), HEADERS.indexOf('FENCING')] };
 
 export function formatStatus(status: ClusterStatus): string {
   const header = [
@@ -16,12 +18,15 @@ export function formatStatus(status: ClusterStatus): string {
   const notes = [
     ...status.nodes.filter((n) => n.postgresDetail).map((n) => `  ${n.node}: ${n.postgresDetail}`),
     ...status.nodes
+      .filter((n) => n.lastFailure)
+      .map((n) => `  ${n.node}: ${describeFailure(n.lastFailure!)}; once its cause is fixed, clear it with: crm_resource --cleanup --resource ${status.resource} --node ${n.node}`),
+    ...status.nodes
       .filter((n) => n.redirectedTo)
       .map((n) => `  ${n.node}: its promote was redirected to ${n.redirectedTo}, a more advanced standby (not a failure: the agent clears the record)`),
     ...status.syncWarnings.map((w) => `  WARNING: ${describeSyncWarning(w)}`),
     ...status.recoveryWarnings.map((w) => `  NOTE: ${describeRecoveryWarning(w)}`),
   ];
-  return `${header}\n${syncLine(status)}\n\n${renderTable(HEADERS, status.nodes.map(cells))}${notes.length ? `\n${notes.join('\n')}\n` : ''}`;
+  return `${header}\n${syncLine(status)}\n\n${renderTable(HEADERS, status.nodes.map(cells), TABLE_FIT)}${notes.length ? `\n${notes.join('\n')}\n` : ''}`;
 }
 
 /** The set in synchronous_standby_names notation, so it compares at a glance with the primary's; its members carry a * in SYNC. */
@@ -48,10 +53,11 @@ function cells(n: NodeStatus): string[] {
     n.lagBytes === undefined && n.lagSeconds === undefined
       ? '-'
       : `${n.lagBytes === undefined ? '-' : formatBytes(n.lagBytes)}, ${n.lagSeconds === undefined ? '-' : `${round(n.lagSeconds)}s`}`;
+  // Only the operation ("monitor (4s)" → monitor): the failure is below the table, whole.
   const failure = n.lastFailure
-    ? `${n.lastFailure.operation}: ${n.lastFailure.exitStatus}${n.lastFailure.exitReason ? ` (${n.lastFailure.exitReason})` : ''}`
+    ? n.lastFailure.operation.split(' ')[0]!
     : n.redirectedTo
-      ? `promote redirected to ${n.redirectedTo}`
+      ? 'redirected'
       : '-';
   return [
     n.node,
@@ -67,5 +73,8 @@ function cells(n: NodeStatus): string[] {
     n.fencing.length ? n.fencing.join(',') : 'NONE',
   ];
 }
+
+const describeFailure = (f: NonNullable<NodeStatus['lastFailure']>) =>
+  `${f.operation} failed: ${f.exitStatus}${f.exitReason ? ` (${f.exitReason})` : ''}${f.when ? ` at ${f.when}` : ''}`;
 
 const round = (s: number) => (s < 10 ? s.toFixed(1) : Math.round(s).toString());

@@ -5,6 +5,7 @@ import { CliError, EXIT } from '../../../src/cli/errors.js';
 import { lsnDiff, parseLsn } from '../../../src/pg/lsn.js';
 import type { PgProbe, PgTarget } from '../../../src/pg/pg-probe.js';
 import { formatStatus } from '../../../src/cli/status/status-format.js';
+import { renderTable } from '../../../src/cli/format/table.js';
 import { takeSnapshot } from '../../../src/cli/status/status-gather.js';
 import type { ClusterStatus } from '../../../src/cli/status/status-model.js';
 import { fixture, fixtureRunner, ok } from '../pacemaker/fixtures.js';
@@ -54,7 +55,7 @@ test('healthy cluster: one row per node joining crm_mon, the CIB and each Postgr
   const text = formatStatus(status);
   assert.deepEqual([status.syncMode, status.syncCount, status.publishedSet, status.syncWarnings], ['off', 1, { quorum: 0, members: [] }, []]);
   assert.match(text, /^resource pgsqld \(clone pgsqld-clone\), DC none, fencing enabled, 0 failed actions\nsync_mode off\n\n/);
-  assert.match(text, /^NODE\s+PACEMAKER\s+ROLE\s+POSTGRESQL\s+TL\s+LSN \(RECEIVE\/REPLAY\)\s+LAG\s+SYNC\s+SCORE\s+LAST FAILURE\s+FENCING$/m);
+  assert.match(text, /^NODE\s+PACEMAKER\s+ROLE\s+POSTGRESQL\s+TL\s+LSN \(RECEIVE\/REPLAY\)\s+LAG\s+SYNC\s+SCORE\s+FAILURE\s+FENCING$/m);
   assert.match(text, /^node1\s+online\s+Promoted\s+primary\s+3\s+0\/5000148\s+-\s+-\s+1001\s+-\s+fence-node1$/m);
   assert.match(text, /^node3\s+online\s+Unpromoted\s+streaming\s+3\s+0\/5000148 \/ 0\/4FFF000\s+4\.3 KiB, 1\.3s\s+async\s+990\s+-\s+fence-node3$/m);
 });
@@ -74,7 +75,7 @@ test('degraded cluster: unreachable PostgreSQL is a row with its reason; failure
   });
   assert.equal(status.failedActions, 1);
   const text = formatStatus(status);
-  assert.match(text, /monitor \(4s\): error \(replication is not streaming from the primary\)/);
+  assert.match(text, /^ {2}node3: monitor \(4s\) failed: error \(replication is not streaming from the primary\) at /m);
   assert.match(text, /^node2\s+standby\s+Stopped\s+unreachable\s+-\s+-\s+-\s+-\s+1000\s+-\s+fence-node2$/m);
   assert.match(text, /^  node2: connect ECONNREFUSED 10\.20\.0\.12:5432$/m);
   assert.match(text, /1 failed action$/m);
@@ -187,4 +188,31 @@ test("a CIB recovering a crashed primary by restart (PAF's operations kept after
   const { status } = await takeSnapshot({ runner, probe, hosts: new Map(), pgTimeoutMs: 500 });
   assert.deepEqual(status.recoveryWarnings, [{ kind: 'primary-restarted', onFail: 'restart (default)' }]);
   assert.match(formatStatus(status), /^ {2}NOTE: the Promoted monitor has on-fail=restart \(default\): a crashed primary is recovered by demote, stop, start and promote/m);
+});
+
+test('a long failure reason: the table fits 120 columns, the reason is given whole below it with the command that clears it', async () => {
+  const { runner } = fixtureRunner('degraded');
+  const { probe } = probes({ node1: { ...primary, replication: [] }, node3: standby('0/4000000', 'waiting') });
+  const { status } = await takeSnapshot({ runner, probe, hosts: new Map(), pgTimeoutMs: 500 });
+  const reason = `primary_conninfo has application_name=node2: it must be the Pacemaker node name, node3 (set in ${'/etc/postgresql/17/main/conf.d/'.repeat(3)}replication.conf)`;
+  const n3 = status.nodes.find((n) => n.node === 'node3')!;
+  n3.lastFailure = { ...n3.lastFailure!, exitReason: reason };
+  const text = formatStatus(status);
+  const table = text.split('\n\n')[1]!.split('\n').filter((l) => /^(NODE|node\d)\s/.test(l));
+  assert.equal(table.length, 4);
+  for (const line of table) assert.ok(line.length <= 120, `${line.length} columns: ${line}\n${text}`);
+  assert.match(table.find((l) => l.startsWith('node3'))!, /\s-1000\s+monitor\s+fence-node3$/);
+  assert.ok(text.includes(`  node3: monitor (4s) failed: error (${reason}) at `), text);
+  assert.match(text, /^ {2}node3: .*; once its cause is fixed, clear it with: crm_resource --cleanup --resource pgsqld --node node3$/m);
+  assert.equal(JSON.parse(JSON.stringify(status)).nodes.find((n: { node: string }) => n.node === 'node3').lastFailure.exitReason, reason, 'whole in --json');
+});
+
+test('renderTable with a fit: shortens the chosen columns in order, never below their header', () => {
+  const rows = [['node1', 'x'.repeat(40), 'fence-node1,fence-node1-ipmi,fence-node1-pdu']];
+  const fitted = renderTable(['NODE', 'FAILURE', 'FENCING'], rows, { maxWidth: 40, shrink: [1, 2] }).split('\n');
+  assert.ok(fitted.every((l) => l.length <= 40), JSON.stringify(fitted));
+  assert.match(fitted[1]!, /^node1 {2}x{6}… {2}fence-node1,fence-node1…$/);
+  const tight = renderTable(['NODE', 'FAILURE', 'FENCING'], rows, { maxWidth: 10, shrink: [1, 2] }).split('\n');
+  assert.equal(tight[0], 'NODE   FAILURE  FENCING', 'headers stay whole');
+  assert.equal(renderTable(['A'], [['abc']], { maxWidth: 80, shrink: [0] }), 'A\nabc\n', 'a table that fits is left alone');
 });

@@ -73,7 +73,7 @@ test('pgha status shows a redirect as such, and switchover does not refuse on it
   assert.equal(s.status.failedActions, 0);
   const text = formatStatus(s.status);
   assert.match(text, /0 failed actions$/m);
-  assert.match(text, /promote redirected to node1/);
+  assert.match(text, /^node3\s.*\sredirected\s+fence-node3$/m);
   assert.match(text, /node3: its promote was redirected to node1, a more advanced standby \(not a failure/);
   assert.deepEqual(checkSwitchover({ status: s.status, cib: s.cib, mon: s.mon, target: 'node3', maxLagBytes: 1 << 20 }).problems, []);
 });
@@ -82,7 +82,7 @@ test('a real promote failure still shows and still blocks switchover', async () 
   const s = await healthyWith(op('node3', 'still in recovery 1 s before the promote timeout, after pg_promote'));
   assert.equal(s.status.failedActions, 1);
   assert.equal(s.status.nodes.find((n) => n.node === 'node3')!.redirectedTo, undefined);
-  assert.match(formatStatus(s.status), /promote: error \(still in recovery/);
+  assert.match(formatStatus(s.status), /node3: promote failed: error \(still in recovery/);
   const { problems } = checkSwitchover({ status: s.status, cib: s.cib, mon: s.mon, target: 'node3', maxLagBytes: 1 << 20 });
   assert.equal(problems.length, 1);
   assert.match(problems[0]!, /^failed actions must be cleaned up first .*pgsqld_promote_0 on node3: error \(still in recovery/);
