@@ -47,7 +47,8 @@ describe('ocf-tester (resource-agents)', () => {
     );
     const output = `${r.stdout}\n${r.stderr}`;
     assert.match(output, /failed 1 tests/, output);
-    assert.match(output, /\* rc=4: Your agent produces meta-data which does not conform to ra-api-1\.dtd/);
+    // xmllint exits 4 for a DTD validity error with libxml2 2.9 (Debian 12 and 13), 3 with 2.15 (forky).
+    assert.match(output, /\* rc=[34]: Your agent produces meta-data which does not conform to ra-api-1\.dtd/);
     const dtdErrors = output.split('\n').filter((line) => /validity error/.test(line));
     for (const line of dtdErrors) t.diagnostic(`ra-api-1.dtd: ${line}`);
     assert.ok(dtdErrors.some((line) => /reload-agent/.test(line)));

@@ -8,6 +8,7 @@ import { OCF } from '../../src/ocf/exit-codes.js';
 import { readAgentMark } from '../../src/sync/standby-names.js';
 import { runAgent } from './helpers/agent.js';
 import { createPair, type TestInstance, type TestPair } from './helpers/instances.js';
+import { fakeCorosync } from './helpers/corosync.js';
 
 /**
  * sync_mode on a real primary and standby. Pacemaker's CIB is a file here
@@ -18,6 +19,7 @@ describe('synchronous replication managed by the agent', () => {
   let pair: TestPair;
   let cib: string;
   let mode = 'quorum';
+  let corosync: Awaited<ReturnType<typeof fakeCorosync>>;
   let afterPromote: { names: string; published: string; commit: { blocked: boolean } };
   const env = (i: TestInstance, extra: Record<string, string> = {}) =>
     pair.agentEnv(i, {
@@ -26,6 +28,7 @@ describe('synchronous replication managed by the agent', () => {
       OCF_RESKEY_CRM_meta_notify: 'true',
       OCF_RESKEY_sync_mode: mode,
       CIB_file: cib,
+      PATH: `${corosync.bin}:${process.env.PATH}`,
       ...extra,
     });
   const act = (action: string, i: TestInstance, extra: Record<string, string> = {}) => runAgent(action, env(i, extra));
@@ -62,6 +65,7 @@ describe('synchronous replication managed by the agent', () => {
   before(async () => {
     pair = await createPair(55474);
     cib = join(pair.base, 'cib.xml');
+    corosync = await fakeCorosync(pair.base);
     await writeFile(cib, (await runChecked('cibadmin', ['--empty'])).stdout);
     for (const [id, node] of [['1', 'node1'], ['2', 'node2']]) {
       await runChecked('cibadmin', ['--create', '-o', 'nodes', '-X', `<node id="${id}" uname="${node}"/>`], { env: { CIB_file: cib } });
@@ -94,9 +98,21 @@ describe('synchronous replication managed by the agent', () => {
     assert.deepEqual(await sql(pair.primary, "select sync_state from pg_stat_replication where application_name = 'node2'"), [{ sync_state: 'quorum' }]);
   });
 
-  it('quorum: a dead standby is dropped at the next monitor, writes continue, the published set keeps it', async () => {
+  it('quorum: with the only standby dead and no quorum, the set stays and writes wait: this primary may be the one cut off', async () => {
     await endPromotionGrace();
     assert.equal((await act('stop', pair.standby)).code, OCF.SUCCESS);
+    await corosync.setQuorate(false);
+    const r = await monitorPrimary();
+    assert.equal(r.code, OCF.RUNNING_PROMOTED);
+    assert.ok(r.ms >= 1_700, `the monitor waited out corosync's settle time (1710 ms here) first: ${r.ms} ms`);
+    assert.match(r.stderr, /no healthy standby, and this partition has no quorum: writes wait for the synchronous set/);
+    assert.equal(await standbyNames(), 'ANY 1 ("node2")');
+    // Committed locally once its wait is cancelled, as PostgreSQL does: the count below includes it.
+    assert.equal((await timedInsert(20)).blocked, true);
+  });
+
+  it('quorum: a dead standby is dropped once corosync reports quorum, writes continue, the published set keeps it', async () => {
+    await corosync.setQuorate(true);
     const r = await monitorPrimary();
     assert.equal(r.code, OCF.RUNNING_PROMOTED);
     assert.match(r.stderr, /WITHOUT synchronous protection/);
@@ -122,7 +138,7 @@ describe('synchronous replication managed by the agent', () => {
     mode = 'quorum';
     assert.equal((await monitorPrimary()).code, OCF.RUNNING_PROMOTED);
     assert.equal(await standbyNames(), 'ANY 1 ("node2")');
-    assert.deepEqual(await sql(pair.standby, 'select count(*)::int as n from t'), [{ n: 4 }]);
+    assert.deepEqual(await sql(pair.standby, 'select count(*)::int as n from t'), [{ n: 5 }]);
   });
 
   it('switched to off, the primary releases the set it kept: PostgreSQL first, then the CIB', async () => {
