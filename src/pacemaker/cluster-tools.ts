@@ -73,7 +73,6 @@ export async function resolveAddresses(runner: Runner, nodes: readonly string[],
   return addresses;
 }
 
-
 /**
  * Whether this node's partition has quorum, asked of corosync's votequorum
  * itself: Pacemaker's view (crm_node -q) follows it, a moment later.

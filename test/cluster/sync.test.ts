@@ -6,9 +6,9 @@ import { LabWriter, missingAcknowledged } from '../../src/lab/writer.js';
 import { clearMove, movePromoted, rowsOnNode, setCloneRole, sqlOnNode } from '../../src/lab/cluster-ops.js';
 import { waitForCluster, waitForNewPrimary } from '../../src/lab/cluster-watch.js';
 import { pacemakerLogLines } from '../../src/lab/pacemaker-log.js';
-import { runInNodeChecked } from '../../src/lab/node-exec.js';
+import { runInNode, runInNodeChecked } from '../../src/lab/node-exec.js';
 import { RESOURCE } from '../../src/lab/cib-commands.js';
-import { flattenCmapctl, membershipSettleMs } from '../../src/pacemaker/corosync.js';
+import { readMembershipSettleMs } from '../../src/pacemaker/cluster-tools.js';
 import type { ClusterStatus } from '../../src/cli/status/status-model.js';
 import { bringLabDown, pghaInNode, bringLabUp, currentPrimary, freshFirstRow, log, restoreHealthy, setSyncMode, sleep, waitFor } from './harness.js';
 import { crashPrimaryUnderLoad, lostOutsideWindow, makeLag, runWithWriter, type ScenarioResult } from './scenario.js';
@@ -142,7 +142,9 @@ describe('synchronous replication managed by the agent (lab)', { timeout: 15 * 6
     await setSyncMode('quorum', 1);
     const primary = await currentPrimary();
     const standbys = (await labNodes()).filter((n) => n !== primary);
-    const settleMs = membershipSettleMs(flattenCmapctl((await runInNodeChecked(primary, ['corosync-cmapctl', '-b', 'runtime.config.totem'], { timeoutMs: 10_000 })).stdout))!;
+    // What the primary's agent computes, from the same corosync.
+    const settleMs = await readMembershipSettleMs((file, args, options) => runInNode(primary, [file, ...args], options));
+    assert.ok(settleMs !== undefined, "corosync's totem timeouts are readable on the primary");
     // Under steady writes the standbys reply at once, so the primary's WAL senders give up this long after the cut.
     const senderTimeoutMs = Number(await sqlOnNode(primary, "SELECT setting FROM pg_settings WHERE name = 'wal_sender_timeout'"));
     const first = freshFirstRow();

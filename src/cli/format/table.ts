@@ -10,8 +10,8 @@ const GAP = 2;
 
 /**
  * Plain-text columns, padded to the widest cell, two spaces apart; no trailing
- * spaces. Each cell is one cleaned line; with `fit`, the cells of one column
- * end in "…" where the table would be wider than a terminal.
+ * spaces. Each cell is one cleaned line; with `fit`, cells of the columns it
+ * names end in "…" where the table would be wider than a terminal.
  */
 export function renderTable(headers: readonly string[], dirtyRows: readonly (readonly string[])[], fit?: TableFit): string {
   let rows = dirtyRows.map((row) => row.map((cell) => cleanLine(cell)));
@@ -24,7 +24,7 @@ export function renderTable(headers: readonly string[], dirtyRows: readonly (rea
     rows = rows.map((r) => r.map((cell, i) => (i === column ? shorten(cell, room) : cell)));
     widths = widthsOf();
   }
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' '.repeat(GAP)).trimEnd();
   return `${[line(headers), ...rows.map(line)].join('\n')}\n`;
 }
 

@@ -19,7 +19,7 @@ export function formatStatus(status: ClusterStatus): string {
     ...status.nodes.filter((n) => n.postgresDetail).map((n) => `  ${n.node}: ${n.postgresDetail}`),
     ...status.nodes
       .filter((n) => n.lastFailure)
-      .map((n) => `  ${n.node}: ${describeFailure(n.lastFailure!)}; once its cause is fixed, clear it with: crm_resource --cleanup --resource ${status.resource} --node ${n.node}`),
+      .map((n) => `  ${n.node}: ${failureText(n.lastFailure!)}; once its cause is fixed, clear it with: crm_resource --cleanup --resource ${status.resource} --node ${n.node}`),
     ...status.nodes
       .filter((n) => n.redirectedTo)
       .map((n) => `  ${n.node}: its promote was redirected to ${n.redirectedTo}, a more advanced standby (not a failure: the agent clears the record)`),
@@ -74,7 +74,7 @@ function cells(n: NodeStatus): string[] {
   ];
 }
 
-const describeFailure = (f: NonNullable<NodeStatus['lastFailure']>) =>
+const failureText = (f: NonNullable<NodeStatus['lastFailure']>) =>
   `${f.operation} failed: ${f.exitStatus}${f.exitReason ? ` (${f.exitReason})` : ''}${f.when ? ` at ${f.when}` : ''}`;
 
 const round = (s: number) => (s < 10 ? s.toFixed(1) : Math.round(s).toString());
